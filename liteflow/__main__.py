@@ -1,0 +1,7 @@
+"""`python -m liteflow`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: errors, the message catalog, events, logging, state."""

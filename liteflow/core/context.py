@@ -1,0 +1,105 @@
+"""What a running node can see of its run: the `Context` object."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextvars import ContextVar
+from typing import Any
+
+from .errors import InterruptNotSupportedError
+from .events import CustomEvent, EventBus, TokenEvent
+
+__all__ = ["Context", "RunInfo", "current_context"]
+
+
+class RunInfo:
+    """Facts of one run shared by every node call in it (built once per run)."""
+
+    __slots__ = ("bus", "deps", "flow", "run_id", "thread_id")
+
+    def __init__(
+        self,
+        *,
+        run_id: str,
+        thread_id: str | None,
+        flow: str,
+        deps: Mapping[str, Any],
+        bus: EventBus,
+    ) -> None:
+        self.run_id = run_id
+        self.thread_id = thread_id
+        self.flow = flow
+        self.deps = deps
+        self.bus = bus
+
+
+class Context:
+    """The run context, injected into a node parameter annotated `Context`.
+
+    Attributes: `run_id`, `thread_id`, `flow`, `node`, `superstep`, `attempt`, `deps`
+    (the `context=` mapping given to `with_options`).
+    """
+
+    __slots__ = ("_run", "attempt", "node", "superstep")
+
+    def __init__(self, run: RunInfo, node: str, superstep: int, attempt: int = 1) -> None:
+        self._run = run
+        self.node = node
+        self.superstep = superstep
+        self.attempt = attempt
+
+    @property
+    def run_id(self) -> str:
+        return self._run.run_id
+
+    @property
+    def thread_id(self) -> str | None:
+        return self._run.thread_id
+
+    @property
+    def flow(self) -> str:
+        return self._run.flow
+
+    @property
+    def deps(self) -> Mapping[str, Any]:
+        return self._run.deps
+
+    def emit(self, name: str, data: Any = None) -> None:
+        """Publish a custom event on the run's stream."""
+        bus = self._run.bus
+        if bus.active:
+            bus.emit(CustomEvent(self._run.flow, self._run.run_id, self.node, self.superstep,
+                                 name, data))
+
+    def emit_token(self, token: str) -> None:
+        """Publish one streamed chunk of a model's reply, tagged with this node."""
+        bus = self._run.bus
+        if bus.active:
+            bus.emit(TokenEvent(self._run.flow, self._run.run_id, self.node, self.superstep,
+                                token))
+
+    def interrupt(self, payload: Any) -> Any:
+        """Pause the run for a human; returns the value given to `resume`.
+
+        Needs a checkpointer to keep the paused run.
+        """
+        raise InterruptNotSupportedError(flow=self.flow, node=self.node)
+
+    def __repr__(self) -> str:
+        return (f"Context(flow={self.flow!r}, node={self.node!r}, superstep={self.superstep}, "
+                f"attempt={self.attempt}, run_id={self.run_id!r})")
+
+
+# Set by the engine around every node call, so code deep inside a node (a chat
+# model streaming tokens, say) can reach the run without a parameter.
+_current: ContextVar[tuple[RunInfo, str, int, int] | None] = ContextVar(
+    "liteflow_current_node", default=None
+)
+
+
+def current_context() -> Context | None:
+    """The `Context` of the node running in this task or thread, or None outside a run."""
+    frame = _current.get()
+    if frame is None:
+        return None
+    return Context(*frame)

@@ -1,0 +1,271 @@
+"""The exception hierarchy. Every liteflow exception derives from `LiteflowError`.
+
+Messages come from the catalog (`liteflow.core.messages`) by id, so each one exists in
+Chinese and English; `str(err)` uses the language in force when it was raised and
+`err.render("zh" | "en")` gives either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .messages import current_language, text
+
+if TYPE_CHECKING:
+    from ..compiler.diagnostics import Diagnostic
+
+__all__ = [
+    "ConditionError",
+    "EventLoopError",
+    "FlowCompileError",
+    "FlowDefinitionError",
+    "FlowInputError",
+    "FlowOutputError",
+    "InterruptNotSupportedError",
+    "LiteflowError",
+    "NodeError",
+    "NodeInputError",
+    "NodeTimeoutError",
+    "NodeTypeError",
+    "RouteError",
+    "StateConflictError",
+    "SuperstepLimitError",
+]
+
+
+class LiteflowError(Exception):
+    """Root of every liteflow exception; carries a catalog id and named fields."""
+
+    msg_id: ClassVar[str] = "error.generic"
+
+    def __init__(self, msg_id: str | None = None, /, **fields: Any) -> None:
+        self.msg_id = msg_id or type(self).msg_id  # type: ignore[misc]
+        self.fields: dict[str, Any] = fields
+        self.language = current_language()
+        super().__init__(self.render(self.language))
+
+    def render(self, language: str | None = None) -> str:
+        """The message in `language` ("zh" or "en"; default: the language at raise time)."""
+        return text(self.msg_id, language or self.language, **self.fields)
+
+    def __str__(self) -> str:
+        return self.render(self.language)
+
+    # The names every message is about; None where it does not apply.
+    @property
+    def flow(self) -> str | None:
+        return self.fields.get("flow")
+
+    @property
+    def node(self) -> str | None:
+        return self.fields.get("node")
+
+    @property
+    def key(self) -> str | None:
+        return self.fields.get("key")
+
+
+class FlowDefinitionError(LiteflowError):
+    """Misuse of the wiring DSL or of a decorator, found while the flow is declared."""
+
+
+class FlowCompileError(LiteflowError):
+    """The compiler found errors; `.diagnostics` lists all of them."""
+
+    msg_id = "error.compile"
+
+    def __init__(self, flow: str, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__(
+            self.msg_id, flow=flow, count=len(diagnostics), details=_Details(diagnostics)
+        )
+
+
+class _Details:
+    """Formats the diagnostics list lazily in the message's language."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+
+    def __format__(self, spec: str) -> str:
+        return "".join("\n  " + d.format(current_language()) for d in self.diagnostics)
+
+
+class FlowInputError(LiteflowError):
+    """`run()` was given an unknown input or is missing a required one."""
+
+
+class FlowOutputError(LiteflowError):
+    """A completed run did not produce a required flow output."""
+
+    msg_id = "error.flow_output_missing"
+
+
+class EventLoopError(LiteflowError):
+    """A sync entry point (`run`, `stream`) was called inside a running event loop."""
+
+    msg_id = "error.event_loop"
+
+
+class NodeInputError(LiteflowError):
+    """A node's required input is not in the state when it runs."""
+
+    msg_id = "error.node_input_missing"
+
+
+class NodeTypeError(LiteflowError):
+    """A node input or output violates its declared type, or an undeclared key was returned.
+
+    Never retried: running the same code again will not fix a type error.
+    """
+
+    msg_id = "error.node_type"
+
+
+class NodeTimeoutError(LiteflowError):
+    """One attempt of a node exceeded its `timeout`."""
+
+    msg_id = "error.node_timeout"
+
+
+class NodeError(LiteflowError):
+    """A node failed after all its attempts; the original exception is `__cause__`."""
+
+    msg_id = "error.node_failed"
+
+    def __init__(self, *, flow: str, node: str, superstep: int, attempts: int, error: str) -> None:
+        self.superstep = superstep
+        self.attempts = attempts
+        super().__init__(
+            self.msg_id, flow=flow, node=node, superstep=superstep, attempts=attempts, error=error
+        )
+
+
+class StateConflictError(LiteflowError):
+    """A key with the RAISE strategy got a second, different write."""
+
+    msg_id = "error.state_conflict"
+
+
+class SuperstepLimitError(LiteflowError):
+    """The run exceeded `max_supersteps`; `.active` names the nodes still running."""
+
+    msg_id = "error.superstep_limit"
+
+    def __init__(
+        self, *, flow: str, limit: int, active: Sequence[str], state: Mapping[str, Any]
+    ) -> None:
+        self.active = tuple(active)
+        self.state = state
+        super().__init__(self.msg_id, flow=flow, limit=limit, nodes=", ".join(self.active))
+
+
+class ConditionError(LiteflowError):
+    """A `.when` condition or a `route` selector raised; the original is `__cause__`."""
+
+    msg_id = "error.condition_failed"
+
+
+class RouteError(LiteflowError):
+    """A `route` selector returned a key that is not in its mapping."""
+
+    msg_id = "error.route_unknown_key"
+
+
+class InterruptNotSupportedError(LiteflowError):
+    """`Context.interrupt` was called in a run without a checkpointer."""
+
+    msg_id = "error.interrupt_needs_checkpointer"
+
+
+# --------------------------------------------------------------------------------------------
+# Components: tools, the calculator, chat models and agents (`liteflow.components`).
+# --------------------------------------------------------------------------------------------
+
+
+class ToolError(LiteflowError):
+    """Base of every error about a tool: its definition, its arguments or its run."""
+
+    msg_id = "tool.failed"
+
+    @property
+    def tool(self) -> str | None:
+        return self.fields.get("tool")
+
+
+class ToolDefinitionError(ToolError):
+    """A function or `BaseTool` cannot become a tool, or a name is registered twice."""
+
+    msg_id = "tool.bad_signature"
+
+
+class UnknownToolError(ToolError):
+    """No tool of that name is registered; `.suggestion` is the closest name, if any."""
+
+    msg_id = "tool.unknown"
+
+    @property
+    def suggestion(self) -> str | None:
+        return self.fields.get("suggestion")
+
+
+class ToolArgumentError(ToolError):
+    """The arguments do not match the tool's schema; `.problems` lists every issue found."""
+
+    msg_id = "tool.argument_invalid"
+
+    def __init__(self, msg_id: str | None = None, /, **fields: Any) -> None:
+        self.problems: tuple[Mapping[str, Any], ...] = tuple(fields.pop("problems", ()))
+        super().__init__(msg_id, **fields)
+
+
+class ToolExecutionError(ToolError):
+    """The tool itself raised; the original exception is `__cause__`."""
+
+    msg_id = "tool.failed"
+
+
+class CalculatorError(ToolExecutionError):
+    """The calculator refused or could not evaluate an expression."""
+
+    msg_id = "calc.syntax"
+
+
+class ChatModelError(LiteflowError):
+    """A chat model call failed (after the SDK's retries); the SDK error is `__cause__`."""
+
+    msg_id = "chat.failed"
+
+    @property
+    def model(self) -> str | None:
+        return self.fields.get("model")
+
+    @property
+    def status_code(self) -> int | None:
+        return self.fields.get("status")
+
+
+class StructuredOutputError(ChatModelError):
+    """The model's reply does not validate against the requested output type."""
+
+    msg_id = "chat.structured_invalid"
+
+
+class AgentError(LiteflowError):
+    """A tool-calling agent could not finish (e.g. it hit its turn limit)."""
+
+    msg_id = "agent.turn_limit"
+
+
+__all__ += [
+    "AgentError",
+    "CalculatorError",
+    "ChatModelError",
+    "StructuredOutputError",
+    "ToolArgumentError",
+    "ToolDefinitionError",
+    "ToolError",
+    "ToolExecutionError",
+    "UnknownToolError",
+]

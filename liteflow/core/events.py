@@ -1,0 +1,153 @@
+"""Typed run events and the bus that carries them.
+
+With no subscriber the runner does not even build event objects (`EventBus.active`),
+so observability costs nothing unless someone listens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..engine.result import RunResult
+
+__all__ = [
+    "CustomEvent",
+    "Event",
+    "EventBus",
+    "EventListener",
+    "NodeFailed",
+    "NodeFinished",
+    "NodeRetrying",
+    "NodeStarted",
+    "RunFinished",
+    "RunStarted",
+    "SuperStepEvent",
+    "TokenEvent",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base of every event: the flow and run it belongs to."""
+
+    flow: str
+    run_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunStarted(Event):
+    thread_id: str | None
+    inputs: Mapping[str, Any]
+    superstep: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RunFinished(Event):
+    """The last event of a stream; `.result` is the run's `RunResult`."""
+
+    result: RunResult[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeStarted(Event):
+    node: str
+    superstep: int
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFinished(Event):
+    node: str
+    superstep: int
+    duration: float
+    outputs: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFailed(Event):
+    node: str
+    superstep: int
+    attempts: int
+    error: BaseException
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRetrying(Event):
+    node: str
+    superstep: int
+    attempt: int
+    wait: float
+    error: BaseException
+
+
+@dataclass(frozen=True, slots=True)
+class SuperStepEvent(Event):
+    """Emitted once per superstep, at its barrier, after the writes are applied."""
+
+    superstep: int
+    active_nodes: tuple[str, ...]
+    completed_nodes: tuple[str, ...]
+    written_keys: tuple[str, ...] = ()
+    duration: float = 0.0
+    node_durations: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomEvent(Event):
+    """Emitted by a node through `Context.emit(name, data)`."""
+
+    node: str
+    superstep: int
+    name: str
+    data: Any
+
+
+@dataclass(frozen=True, slots=True)
+class TokenEvent(Event):
+    """One streamed chunk of a chat model's reply inside a running node."""
+
+    node: str
+    superstep: int
+    token: str
+
+
+EventListener = Callable[[Event], None]
+
+
+class EventBus:
+    """Delivers events to subscribers, in subscription order.
+
+    Example::
+
+        bus = EventBus()
+        unsubscribe = bus.subscribe(print)
+        bus.emit(event)
+        unsubscribe()
+    """
+
+    __slots__ = ("_listeners",)
+
+    def __init__(self, listeners: tuple[EventListener, ...] = ()) -> None:
+        self._listeners: tuple[EventListener, ...] = tuple(listeners)
+
+    @property
+    def active(self) -> bool:
+        """True when at least one listener is subscribed."""
+        return bool(self._listeners)
+
+    def subscribe(self, listener: EventListener) -> Callable[[], None]:
+        """Add `listener`; returns a function that removes it again."""
+        # Copy-on-write keeps `emit` lock-free and safe from any thread.
+        self._listeners = (*self._listeners, listener)
+
+        def unsubscribe() -> None:
+            self._listeners = tuple(x for x in self._listeners if x is not listener)
+
+        return unsubscribe
+
+    def emit(self, event: Event) -> None:
+        """Deliver `event` to every listener."""
+        for listener in self._listeners:
+            listener(event)

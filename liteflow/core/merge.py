@@ -1,0 +1,116 @@
+"""Merge strategies as functions: how one write combines with a key's current value.
+
+A merger is called as `merger(key, current, new, owned)`. `current` is `MISSING` when
+the key has no value yet. `owned` is True when `current` was produced by an earlier
+write of the same superstep, so it may be extended in place instead of copied: the
+first write of a superstep copies, later ones append (fan-outs stay linear).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from ..definitions.strategy import UpdateStrategy
+from .errors import StateConflictError
+
+__all__ = ["MISSING", "Merger", "deep_merge", "merger_for"]
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Final[Any] = _Missing()
+
+Merger = Callable[[str, Any, Any, bool], Any]
+
+
+def _overwrite(key: str, current: Any, new: Any, owned: bool) -> Any:
+    return new
+
+
+def _ignore(key: str, current: Any, new: Any, owned: bool) -> Any:
+    return new if current is MISSING else current
+
+
+def _raise(key: str, current: Any, new: Any, owned: bool) -> Any:
+    if current is not MISSING and current != new:
+        raise StateConflictError(key=key, old=_short(current), new=_short(new))
+    return new
+
+
+def _append(key: str, current: Any, new: Any, owned: bool) -> Any:
+    if current is MISSING:
+        result: list[Any] = []
+    elif owned:
+        result = current
+    elif isinstance(current, list):
+        result = list(current)
+    else:
+        result = [current]
+    if isinstance(new, list):
+        result.extend(new)
+    else:
+        result.append(new)
+    return result
+
+
+def _add(key: str, current: Any, new: Any, owned: bool) -> Any:
+    return new if current is MISSING else current + new
+
+
+def deep_merge(current: Any, new: Any) -> Any:
+    """Dicts merged recursively, lists extended, sets unioned; anything else is replaced.
+
+    Never mutates its arguments.
+    """
+    if isinstance(current, Mapping) and isinstance(new, Mapping):
+        merged = dict(current)
+        for k, v in new.items():
+            merged[k] = deep_merge(merged[k], v) if k in merged else v
+        return merged
+    if isinstance(current, list) and isinstance(new, list):
+        return current + new
+    if isinstance(current, set | frozenset) and isinstance(new, set | frozenset):
+        return current | new
+    return new
+
+
+def _merge(key: str, current: Any, new: Any, owned: bool) -> Any:
+    return new if current is MISSING else deep_merge(current, new)
+
+
+_BUILTIN: Mapping[UpdateStrategy, Merger] = {
+    UpdateStrategy.OVERWRITE: _overwrite,
+    UpdateStrategy.IGNORE: _ignore,
+    UpdateStrategy.RAISE: _raise,
+    UpdateStrategy.APPEND: _append,
+    UpdateStrategy.ADD: _add,
+    UpdateStrategy.MERGE: _merge,
+}
+
+
+def merger_for(strategy: UpdateStrategy | Callable[[Any, Any], Any] | None) -> Merger | None:
+    """The merger of a strategy; None means OVERWRITE (the runner's fast path)."""
+    if strategy is None or strategy is UpdateStrategy.OVERWRITE:
+        return None
+    if isinstance(strategy, UpdateStrategy):
+        return _BUILTIN[strategy]
+    reducer = strategy
+
+    def custom(key: str, current: Any, new: Any, owned: bool) -> Any:
+        return new if current is MISSING else reducer(current, new)
+
+    return custom
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

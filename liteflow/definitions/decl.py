@@ -1,0 +1,34 @@
+"""`FlowDecl`: a traced flow (or a builder graph), the compiler's input."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .spec import InputSpec, NodeSpec, OutputSpec, Problem
+from .wiring import EdgeDecl
+
+__all__ = ["FlowDecl"]
+
+
+@dataclass(frozen=True, slots=True)
+class FlowDecl:
+    """Everything declared about a flow: its signature, its nodes and its wiring."""
+
+    name: str
+    file: str
+    line: int
+    inputs: tuple[InputSpec, ...]
+    outputs: tuple[OutputSpec, ...]
+    nodes: tuple[NodeSpec, ...]
+    edges: tuple[EdgeDecl, ...]
+    entries: tuple[NodeSpec, ...] = ()
+    # worker node name -> (items key, item parameter)
+    maps: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    state: tuple[OutputSpec, ...] = ()
+    max_supersteps: int = 100
+    check_types: bool = True
+    version: str | None = None
+    problems: tuple[Problem, ...] = ()
+    # A builder workflow: inputs come from its initial state, not a signature.
+    open_inputs: bool = False

@@ -1,0 +1,366 @@
+"""`@flow`: a function whose parameters are the inputs, whose return TypedDict lists the
+outputs, and whose body declares the wiring. The body is traced once, at decoration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import typing
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
+from typing import Any, Generic, ParamSpec, TypeVar, overload
+
+from ..compiler import compile_flow
+from ..compiler.diagnostics import Diagnostic
+from ..core.errors import (
+    EventLoopError,
+    FlowCompileError,
+    FlowDefinitionError,
+    FlowInputError,
+    LiteflowError,
+)
+from ..core.events import Event, EventListener
+from ..plan import Plan
+from .config import NodeConfig
+from .decl import FlowDecl
+from .spec import NodeSpec, Problem, read_inputs, read_outputs, source_of
+from .wiring import Recorder, Wirable
+
+if typing.TYPE_CHECKING:
+    from ..engine.executor import Executor
+    from ..engine.result import RunResult
+    from ..engine.runner import RunOptions
+
+__all__ = ["Flow", "flow"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+_CONTEXT_PARAM = "_liteflow_context"
+
+
+class Flow(Wirable, Generic[P, R]):
+    """A compiled flow. Run it, stream it, export it, or wire it into another flow."""
+
+    def __init__(self, decl: FlowDecl, plan: Plan | None, diagnostics: list[Diagnostic],
+                 fn: Callable[..., Any], options: RunOptions | None = None) -> None:
+        self._decl = decl
+        self._plan = plan
+        self.diagnostics = tuple(diagnostics)
+        self._fn = fn
+        self._options = options
+        self._spec = NodeSpec(
+            name=decl.name,
+            fn=self._run_nested,
+            is_async=True,
+            inputs=decl.inputs,
+            outputs=decl.outputs,
+            context_param=_CONTEXT_PARAM,
+            config=NodeConfig(name=decl.name),
+            file=decl.file,
+            line=decl.line,
+            kind="flow",
+        )
+        self.__name__ = decl.name
+        self.__doc__ = fn.__doc__
+        self.__module__ = fn.__module__
+        self.__qualname__ = getattr(fn, "__qualname__", decl.name)
+
+    # -- what the flow is ------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self._decl.name
+
+    @property
+    def spec(self) -> NodeSpec:
+        return self._spec
+
+    @property
+    def decl(self) -> FlowDecl:
+        return self._decl
+
+    @property
+    def plan(self) -> Plan:
+        """The compiled, immutable execution plan."""
+        if self._plan is None:
+            raise FlowCompileError(self.name, [d for d in self.diagnostics
+                                               if d.severity == "error"])
+        return self._plan
+
+    def to_mermaid(self) -> str:
+        """The graph as a Mermaid flowchart (declared edges only, conditions labelled)."""
+        from ..diagram import to_mermaid
+
+        return to_mermaid(self.plan)
+
+    def to_dot(self) -> str:
+        """The graph in Graphviz DOT."""
+        from ..diagram import to_dot
+
+        return to_dot(self.plan)
+
+    # -- options ---------------------------------------------------------------------
+
+    def with_options(
+        self,
+        *,
+        thread_id: str | None = None,
+        checkpointer: Any = None,
+        executor: Executor | None = None,
+        context: Mapping[str, Any] | None = None,
+        max_supersteps: int | None = None,
+        on_event: EventListener | None = None,
+        language: str | None = None,
+    ) -> Flow[P, R]:
+        """A copy of this flow that runs with these options (unset ones are kept)."""
+        from ..engine.runner import RunOptions
+
+        base = self._options or RunOptions()
+        changes: dict[str, Any] = {}
+        for key, value in (("thread_id", thread_id), ("checkpointer", checkpointer),
+                           ("executor", executor), ("context", context),
+                           ("max_supersteps", max_supersteps), ("on_event", on_event),
+                           ("language", language)):
+            if value is not None:
+                changes[key] = value
+        return Flow(self._decl, self._plan, list(self.diagnostics), self._fn,
+                    base.merged(**changes))
+
+    # -- running ---------------------------------------------------------------------
+
+    def run(self, *args: P.args, **kwargs: P.kwargs) -> RunResult[R]:
+        """Run to completion (sync). Inside an event loop use `await flow.arun(...)`."""
+        _no_running_loop(self.name, "run", "arun")
+        return asyncio.run(self.arun(*args, **kwargs))
+
+    async def arun(self, *args: P.args, **kwargs: P.kwargs) -> RunResult[R]:
+        """Run to completion."""
+        from ..engine.runner import PregelRunner
+
+        inputs = self._bind(args, kwargs)
+        return await PregelRunner(self.plan, self._options).run(inputs)
+
+    def stream(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[Event]:
+        """Yield the run's events as they happen; the last one is `RunFinished`."""
+        _no_running_loop(self.name, "stream", "astream")
+        loop = asyncio.new_event_loop()
+        events = self.astream(*args, **kwargs)
+        try:
+            while True:
+                try:
+                    yield loop.run_until_complete(events.__anext__())
+                except StopAsyncIteration:
+                    return
+        finally:
+            loop.run_until_complete(events.aclose())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    async def astream(self, *args: P.args, **kwargs: P.kwargs) -> AsyncGenerator[Event, None]:
+        """Async version of `stream`."""
+        from ..engine.runner import PregelRunner
+
+        inputs = self._bind(args, kwargs)
+        runner = PregelRunner(self.plan, self._options)
+        loop = asyncio.get_running_loop()
+        loop_thread = threading.get_ident()
+        queue: asyncio.Queue[Event | None] = asyncio.Queue()
+
+        def listener(event: Event) -> None:
+            # Sync nodes on the pool emit from worker threads.
+            if threading.get_ident() == loop_thread:
+                queue.put_nowait(event)
+            else:
+                loop.call_soon_threadsafe(queue.put_nowait, event)
+
+        task = asyncio.ensure_future(runner.run(inputs, listeners=(listener,)))
+        task.add_done_callback(lambda _: queue.put_nowait(None))
+        try:
+            while (event := await queue.get()) is not None:
+                yield event
+            task.result()
+        finally:
+            if not task.done():
+                task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, LiteflowError):
+                    pass
+
+    def _bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        if not args:
+            return dict(kwargs)
+        names = [i.name for i in self._decl.inputs]
+        if len(args) > len(names):
+            raise FlowInputError("error.flow_too_many_args", flow=self.name, count=len(args),
+                                 expected=len(names))
+        inputs = dict(zip(names, args, strict=False))
+        for key, value in kwargs.items():
+            if key in inputs:
+                raise FlowInputError("error.flow_input_twice", flow=self.name, key=key)
+            inputs[key] = value
+        return inputs
+
+    async def _run_nested(self, **kwargs: Any) -> dict[str, Any]:
+        """This flow as a node of another flow: a nested Pregel run."""
+        from ..engine.runner import PregelRunner, RunOptions
+
+        ctx = kwargs.pop(_CONTEXT_PARAM)
+        parent = ctx._run
+        options = (self._options or RunOptions()).merged(
+            thread_id=parent.thread_id, context=parent.deps)
+        result = await PregelRunner(self.plan, options).run(
+            kwargs, listeners=parent.bus._listeners)
+        return dict(result.output)
+
+    def __repr__(self) -> str:
+        return f"<flow {self.name}>"
+
+
+def _no_running_loop(flow: str, sync_name: str, async_name: str) -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise EventLoopError(flow=flow, method=sync_name, async_method=async_name)
+
+
+@overload
+def flow(fn: Callable[P, R], /) -> Flow[P, R]: ...
+
+
+@overload
+def flow(
+    *,
+    name: str | None = None,
+    max_supersteps: int = 100,
+    version: str | None = None,
+    state: type[Any] | None = None,
+    check_types: bool = True,
+) -> Callable[[Callable[P, R]], Flow[P, R]]: ...
+
+
+@overload
+def flow(
+    *,
+    output: type[T],
+    name: str | None = None,
+    max_supersteps: int = 100,
+    version: str | None = None,
+    state: type[Any] | None = None,
+    check_types: bool = True,
+) -> Callable[[Callable[P, None]], Flow[P, T]]: ...
+
+
+def flow(
+    fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    output: type[Any] | None = None,
+    name: str | None = None,
+    max_supersteps: int = 100,
+    version: str | None = None,
+    state: type[Any] | None = None,
+    check_types: bool = True,
+) -> Any:
+    """Declare a flow. The body wires nodes with `>>` and is traced once, right here::
+
+        @flow(max_supersteps=50)
+        def 写作流程(topic: str) -> 评审:
+            写作 >> 评审员
+            评审员 >> 改进.when(lambda out: out["score"] < 80)
+            改进 >> 评审员
+
+    For mypy-strict code, annotate the body `-> None` and pass the outputs TypedDict as
+    `output=`; both forms behave the same.
+    """
+
+    def decorate(function: Callable[..., Any]) -> Flow[Any, Any]:
+        decl = trace(function, name=name, output=output, max_supersteps=max_supersteps,
+                     version=version, state=state, check_types=check_types)
+        plan, diagnostics = compile_flow(decl)
+        made: Flow[Any, Any] = Flow(decl, plan, diagnostics, function)
+        _register(made)
+        return made
+
+    return decorate(fn) if fn is not None else decorate
+
+
+def trace(fn: Callable[..., Any], *, name: str | None, output: type[Any] | None,
+          max_supersteps: int, version: str | None, state: type[Any] | None,
+          check_types: bool) -> FlowDecl:
+    """Read a flow function's signature and record the wiring its body declares."""
+    flow_name = name or fn.__name__
+    file, line = source_of(fn)
+    problems: list[Problem] = []
+    try:
+        hints = typing.get_type_hints(fn, include_extras=True)
+    except Exception as exc:
+        hints = {}
+        problems.append(Problem("problem.unresolvable_hints", {"node": flow_name, "error": exc}))
+    inputs, context_param, input_problems = read_inputs(fn, flow_name, hints)
+    problems += input_problems
+    if context_param is not None:
+        problems.append(Problem("problem.flow_context_param", {"node": flow_name,
+                                                               "param": context_param}))
+    outputs_hint = output if output is not None else hints.get("return")
+    outputs, output_problems = read_outputs(outputs_hint, flow_name)
+    problems += output_problems
+    state_keys = read_outputs(state, flow_name)[0] if state is not None else ()
+    if max_supersteps < 1:
+        raise FlowDefinitionError("error.config_value", option="max_supersteps",
+                                  value=max_supersteps)
+    with Recorder(flow_name) as recorder:
+        try:
+            fn(**{i.name: _Placeholder(i.name) for i in inputs})
+        except LiteflowError:
+            raise
+        except Exception as exc:
+            raise FlowDefinitionError("error.flow_trace_failed", flow=flow_name,
+                                      error=f"{type(exc).__name__}: {exc}") from exc
+    by_id = {id(spec): spec for spec in recorder.nodes}
+    return FlowDecl(
+        name=flow_name,
+        file=file,
+        line=line,
+        inputs=inputs,
+        outputs=outputs,
+        nodes=tuple(recorder.nodes),
+        edges=tuple(recorder.edges),
+        entries=tuple(recorder.entries),
+        maps={by_id[key].name: value for key, value in recorder.maps.items()},
+        state=state_keys,
+        max_supersteps=max_supersteps,
+        check_types=check_types,
+        version=version,
+        problems=tuple(problems),
+    )
+
+
+class _Placeholder:
+    """Stands in for a flow input while the body is traced (the body only wires)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return f"<input {self._name}>"
+
+
+# Every flow declared while `liteflow check` imports a module, in declaration order.
+_declared: list[Flow[Any, Any]] = []
+
+
+def _register(made: Flow[Any, Any]) -> None:
+    from ..compiler.diagnostics import collecting
+
+    if collecting():
+        _declared.append(made)
+
+
+def declared_flows() -> list[Flow[Any, Any]]:
+    """Flows declared under `collect_mode` (used by `liteflow check`)."""
+    return list(_declared)
+

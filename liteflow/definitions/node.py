@@ -1,0 +1,126 @@
+"""`@node`: a typed function becomes a node, and stays callable exactly as before."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, ParamSpec, TypeVar, overload
+
+from ..core.errors import FlowCompileError
+from .config import NodeConfig
+from .spec import NodeSpec, spec_from_function
+from .wiring import Wirable
+
+__all__ = ["NodeFunction", "node"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class NodeFunction(Wirable, Generic[P, R]):
+    """A node: the wrapped function plus its `NodeSpec`. Calling it calls the function."""
+
+    def __init__(self, fn: Callable[P, R], config: NodeConfig) -> None:
+        self._spec = spec_from_function(fn, config)
+        functools.update_wrapper(self, fn)
+
+    @property
+    def spec(self) -> NodeSpec:
+        return self._spec
+
+    @property
+    def name(self) -> str:
+        return self._spec.name
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        return self._spec.fn(*args, **kwargs)  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"<node {self._spec.name}>"
+
+
+@overload
+def node(fn: Callable[P, R], /) -> NodeFunction[P, R]: ...
+
+
+@overload
+def node(
+    *,
+    name: str | None = None,
+    retry_count: int = 0,
+    retry_delay: float = 1.0,
+    backoff: float = 2.0,
+    max_delay: float = 60.0,
+    retry_on: tuple[type[BaseException], ...] | type[BaseException] = (Exception,),
+    timeout: float | None = None,
+    fallback: Callable[..., Any] | None = None,
+    check_types: bool = True,
+    metadata: Mapping[str, Any] | None = None,
+    config: NodeConfig | None = None,
+) -> Callable[[Callable[P, R]], NodeFunction[P, R]]: ...
+
+
+def node(
+    fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    retry_count: int = 0,
+    retry_delay: float = 1.0,
+    backoff: float = 2.0,
+    max_delay: float = 60.0,
+    retry_on: tuple[type[BaseException], ...] | type[BaseException] = (Exception,),
+    timeout: float | None = None,
+    fallback: Callable[..., Any] | None = None,
+    check_types: bool = True,
+    metadata: Mapping[str, Any] | None = None,
+    config: NodeConfig | None = None,
+) -> Any:
+    """Turn a typed function into a node.
+
+    Parameters are the node's inputs (state keys); the return annotation, a TypedDict
+    (or None), lists its outputs::
+
+        @node
+        def 评审员(text: str) -> 评审:
+            return {"score": len(text)}
+
+        @node(retry_count=2, timeout=30)
+        async def 改进(text: str) -> 草稿: ...
+    """
+    if config is None:
+        config = NodeConfig(
+            name=name,
+            retry_count=retry_count,
+            retry_delay=retry_delay,
+            backoff=backoff,
+            max_delay=max_delay,
+            retry_on=retry_on if isinstance(retry_on, tuple) else (retry_on,),
+            timeout=timeout,
+            fallback=fallback,
+            check_types=check_types,
+            metadata=dict(metadata or {}),
+        )
+    elif name is not None and config.name is None:
+        config = NodeConfig(**{**_fields(config), "name": name})
+
+    def decorate(function: Callable[P, R]) -> NodeFunction[P, R]:
+        wrapped = NodeFunction(function, config)
+        if wrapped.spec.problems:
+            _report_problems(wrapped.spec)
+        return wrapped
+
+    return decorate(fn) if fn is not None else decorate
+
+
+def _fields(config: NodeConfig) -> dict[str, Any]:
+    return {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
+
+
+def _report_problems(spec: NodeSpec) -> None:
+    # Under `liteflow check` nothing raises: the flow that uses the node reports LF100.
+    from ..compiler.diagnostics import collecting, problem_diagnostics
+
+    if not collecting():
+        raise FlowCompileError(spec.name, problem_diagnostics(spec, flow=None))

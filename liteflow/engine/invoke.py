@@ -1,0 +1,232 @@
+"""One node call: input gathering, type checks, retries, timeout, fallback.
+
+`NodeCall.run_sync` is the inline path for simple sync nodes (no retry, no timeout):
+no awaiting, no thread hop. `NodeCall.run` is the general path on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+from tenacity import AsyncRetrying, RetryCallState
+
+from ..core.context import Context, RunInfo, _current
+from ..core.errors import NodeError, NodeInputError, NodeTimeoutError, NodeTypeError
+from ..core.events import NodeFailed, NodeFinished, NodeRetrying, NodeStarted
+from ..core.typecheck import describe_value
+from ..plan import PlanNode
+from .result import State
+
+__all__ = ["NodeCall", "Offload", "check_outputs", "gather_inputs"]
+
+T = TypeVar("T")
+Offload = Callable[[Callable[[], T]], Awaitable[T]]
+
+
+def gather_inputs(node: PlanNode, values: Mapping[str, Any], flow: str) -> dict[str, Any]:
+    """The node's declared inputs from the state, type-checked; nothing else is passed."""
+    if node.takes_state:
+        return {"state": State(values)}
+    kwargs: dict[str, Any] = {}
+    for inp in node.inputs:
+        try:
+            value = values[inp.key]
+        except KeyError:
+            if inp.required:
+                raise NodeInputError(flow=flow, node=node.name, key=inp.key) from None
+            continue
+        check = inp.check
+        if check is not None and not check(value):
+            raise NodeTypeError("error.node_input_type", flow=flow, node=node.name, key=inp.key,
+                                expected=inp.type_name, actual=describe_value(value))
+        kwargs[inp.param] = value
+    return kwargs
+
+
+def check_outputs(node: PlanNode, out: Any, flow: str) -> dict[str, Any]:
+    """Validate what a node returned against its declared outputs."""
+    if out is None:
+        if node.required_outputs:
+            raise NodeTypeError("error.node_output_missing", flow=flow, node=node.name,
+                                key=node.required_outputs[0])
+        return {}
+    if type(out) is not dict:
+        if not isinstance(out, Mapping):
+            raise NodeTypeError("error.node_output_not_dict", flow=flow, node=node.name,
+                                actual=describe_value(out))
+        out = dict(out)
+    if node.open_outputs:
+        return out  # type: ignore[no-any-return]
+    outputs = node.outputs
+    for key, value in out.items():
+        spec = outputs.get(key)
+        if spec is None:
+            raise NodeTypeError("error.node_undeclared_key", flow=flow, node=node.name, key=key,
+                                declared=", ".join(outputs) or "-")
+        check = spec.check
+        if check is not None and not check(value):
+            raise NodeTypeError("error.node_output_type", flow=flow, node=node.name, key=key,
+                                expected=spec.type_name, actual=describe_value(value))
+    for key in node.required_outputs:
+        if key not in out:
+            raise NodeTypeError("error.node_output_missing", flow=flow, node=node.name, key=key)
+    return out  # type: ignore[no-any-return]
+
+
+class NodeCall:
+    """A node ready to run: its plan entry and only its declared inputs."""
+
+    __slots__ = ("kwargs", "node", "run_info", "superstep")
+
+    def __init__(self, node: PlanNode, kwargs: dict[str, Any], superstep: int,
+                 run_info: RunInfo) -> None:
+        self.node = node
+        self.kwargs = kwargs
+        self.superstep = superstep
+        self.run_info = run_info
+
+    # -- the inline path -------------------------------------------------------------
+
+    def run_sync(self) -> dict[str, Any]:
+        """Run a simple sync node in the calling thread."""
+        node = self.node
+        run = self.run_info
+        started = self._started() if run.bus._listeners else 0.0
+        kwargs = self.kwargs
+        if node.context_param is not None:
+            kwargs[node.context_param] = Context(run, node.name, self.superstep, 1)
+        token = _current.set((run, node.name, self.superstep, 1))
+        try:
+            out = node.fn(**kwargs)
+        except NodeTypeError:
+            raise
+        except Exception as exc:
+            out = self._fallback_sync(exc)
+        finally:
+            _current.reset(token)
+        out = check_outputs(node, out, run.flow)
+        if started:
+            self._finished(started, out)
+        return out
+
+    def _fallback_sync(self, exc: Exception) -> Any:
+        fallback = self.node.fallback
+        if fallback is None:
+            raise self._failure(exc, 1) from exc
+        try:
+            return fallback(**self._fallback_kwargs(exc))
+        except Exception as second:
+            raise self._failure(second, 1) from second
+
+    # -- the general path ------------------------------------------------------------
+
+    async def run(self, offload: Offload[Any] | None = None) -> dict[str, Any]:
+        """Run with retries, timeout and fallback; sync functions go to `offload` if given."""
+        node = self.node
+        run = self.run_info
+        started = self._started() if run.bus._listeners else 0.0
+        policy = node.retry
+        attempt = 1
+        try:
+            if policy is None:
+                out = await self._attempt(1, offload)
+            else:
+                retrying = AsyncRetrying(stop=policy.stop, wait=policy.wait, retry=policy.retry,
+                                         reraise=True, sleep=asyncio.sleep,
+                                         before_sleep=self._before_sleep)
+                async for trial in retrying:
+                    with trial:
+                        attempt = trial.retry_state.attempt_number
+                        out = await self._attempt(attempt, offload)
+        except NodeTypeError:
+            raise
+        except Exception as exc:
+            out = await self._fallback(exc, attempt)
+        out = check_outputs(node, out, run.flow)
+        if started:
+            self._finished(started, out)
+        return out
+
+    async def _attempt(self, attempt: int, offload: Offload[Any] | None) -> Any:
+        node = self.node
+        run = self.run_info
+        kwargs = self.kwargs
+        if node.context_param is not None:
+            kwargs = {**kwargs, node.context_param: Context(run, node.name, self.superstep,
+                                                            attempt)}
+        token = _current.set((run, node.name, self.superstep, attempt))
+        try:
+            if node.is_async:
+                if node.timeout is None:
+                    return await node.fn(**kwargs)
+                return await asyncio.wait_for(node.fn(**kwargs), node.timeout)
+            if offload is None and node.timeout is None:
+                return node.fn(**kwargs)
+            call = functools.partial(node.fn, **kwargs)
+            if offload is None:
+                offload = _to_thread
+            if node.timeout is None:
+                return await offload(call)
+            return await asyncio.wait_for(offload(call), node.timeout)
+        except TimeoutError:
+            raise NodeTimeoutError(flow=run.flow, node=node.name, timeout=node.timeout,
+                                   attempt=attempt) from None
+        finally:
+            _current.reset(token)
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        bus = self.run_info.bus
+        if bus._listeners and state.outcome is not None:
+            error = state.outcome.exception()
+            wait = state.next_action.sleep if state.next_action is not None else 0.0
+            bus.emit(NodeRetrying(self.run_info.flow, self.run_info.run_id, self.node.name,
+                                  self.superstep, state.attempt_number, wait,
+                                  error or RuntimeError()))
+
+    async def _fallback(self, exc: Exception, attempts: int) -> Any:
+        fallback = self.node.fallback
+        if fallback is None:
+            raise self._failure(exc, attempts) from exc
+        try:
+            out = fallback(**self._fallback_kwargs(exc))
+            if self.node.fallback_is_async:
+                out = await out
+            return out
+        except Exception as second:
+            raise self._failure(second, attempts) from second
+
+    def _fallback_kwargs(self, exc: Exception) -> dict[str, Any]:
+        kwargs = dict(self.kwargs)
+        param = self.node.context_param
+        if param is not None:
+            kwargs.pop(param, None)
+        kwargs["error"] = exc
+        return kwargs
+
+    # -- events ----------------------------------------------------------------------
+
+    def _failure(self, exc: BaseException, attempts: int) -> NodeError:
+        run = self.run_info
+        if run.bus._listeners:
+            run.bus.emit(NodeFailed(run.flow, run.run_id, self.node.name, self.superstep,
+                                    attempts, exc))
+        return NodeError(flow=run.flow, node=self.node.name, superstep=self.superstep,
+                         attempts=attempts, error=f"{type(exc).__name__}: {exc}")
+
+    def _started(self) -> float:
+        run = self.run_info
+        run.bus.emit(NodeStarted(run.flow, run.run_id, self.node.name, self.superstep))
+        return time.perf_counter()
+
+    def _finished(self, started: float, out: Mapping[str, Any]) -> None:
+        run = self.run_info
+        run.bus.emit(NodeFinished(run.flow, run.run_id, self.node.name, self.superstep,
+                                  time.perf_counter() - started, out))
+
+
+async def _to_thread(call: Callable[[], T]) -> T:
+    return await asyncio.to_thread(call)

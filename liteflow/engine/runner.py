@@ -1,0 +1,307 @@
+"""The Pregel runner: supersteps, message passing, a barrier between steps.
+
+One superstep is a transition `(state, active nodes, join arrivals) → (writes, next
+active set)`. All calls of a superstep read the state as it was at its start; their
+writes are merged at the barrier in plan order, so results never depend on timing,
+and a failing superstep commits nothing. A step costs time in proportion to the nodes
+it runs and the keys they write, never to the size of the graph or of the state.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..core.context import RunInfo
+from ..core.errors import (
+    ConditionError,
+    FlowInputError,
+    FlowOutputError,
+    LiteflowError,
+    NodeInputError,
+    NodeTypeError,
+    RouteError,
+    StateConflictError,
+    SuperstepLimitError,
+)
+from ..core.events import EventBus, EventListener, RunFinished, RunStarted, SuperStepEvent
+from ..core.merge import MISSING
+from ..core.messages import use_language
+from ..core.suggest import did_you_mean
+from ..core.typecheck import describe_value
+from ..plan import Plan, PlanNode
+from .executor import Executor, LocalExecutor
+from .invoke import NodeCall, gather_inputs
+from .result import Overlay, RunResult, State
+
+__all__ = ["PregelRunner", "RunOptions", "default_executor"]
+
+_DEFAULT_EXECUTOR = LocalExecutor()
+
+
+def default_executor() -> LocalExecutor:
+    """The process-wide in-process executor (one shared thread pool)."""
+    return _DEFAULT_EXECUTOR
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How to run a flow; never mixed with its inputs (see `Flow.with_options`)."""
+
+    thread_id: str | None = None
+    checkpointer: Any = None
+    executor: Executor | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+    max_supersteps: int | None = None
+    on_event: EventListener | Sequence[EventListener] | None = None
+    language: str | None = None
+
+    def merged(self, **changes: Any) -> RunOptions:
+        return replace(self, **changes)
+
+    def listeners(self) -> tuple[EventListener, ...]:
+        if self.on_event is None:
+            return ()
+        if callable(self.on_event):
+            return (self.on_event,)
+        return tuple(self.on_event)
+
+
+@dataclass(slots=True)
+class Checkpoint:
+    """Where a run stands between two supersteps: enough to continue it."""
+
+    values: dict[str, Any]
+    active: tuple[int, ...]
+    arrivals: dict[int, set[int]]
+    superstep: int
+
+
+class PregelRunner:
+    """Executes a `Plan`. Stateless between runs; one instance may run many times."""
+
+    def __init__(self, plan: Plan, options: RunOptions | None = None) -> None:
+        self.plan = plan
+        self.options = options or RunOptions()
+        self.executor: Executor = self.options.executor or _DEFAULT_EXECUTOR
+        self.max_supersteps = self.options.max_supersteps or plan.max_supersteps
+
+    async def run(self, inputs: Mapping[str, Any], *,
+                  listeners: Sequence[EventListener] = ()) -> RunResult[Any]:
+        """Run the plan from its entries with `inputs` as the initial state."""
+        with use_language(self.options.language):
+            values = prepare_inputs(self.plan, inputs)
+            bus = EventBus((*self.options.listeners(), *listeners))
+            run = RunInfo(run_id=uuid.uuid4().hex, thread_id=self.options.thread_id,
+                          flow=self.plan.name, deps=self.options.context, bus=bus)
+            started = time.perf_counter()
+            if bus.active:
+                bus.emit(RunStarted(run.flow, run.run_id, run.thread_id, dict(values)))
+            point = Checkpoint(values, self.plan.entries, {}, 0)
+            await self.advance(point, run)
+            result = RunResult(
+                output=collect_outputs(self.plan, values),
+                final_state=State(values),
+                supersteps=point.superstep,
+                status="completed",
+                interrupt=None,
+                duration=time.perf_counter() - started,
+                run_id=run.run_id,
+                thread_id=run.thread_id,
+            )
+            if bus.active:
+                bus.emit(RunFinished(run.flow, run.run_id, result))
+            return result
+
+    async def advance(self, point: Checkpoint, run: RunInfo,
+                      after_barrier: Callable[[Checkpoint], None] | None = None) -> None:
+        """Run supersteps from `point` until no node is active, updating `point` in place.
+
+        `after_barrier` is called after every committed superstep (checkpointing).
+        """
+        plan = self.plan
+        nodes = plan.nodes
+        mergers = plan.mergers
+        joins = plan.joins
+        limit = self.max_supersteps
+        execute = self.executor.execute
+        bus = run.bus
+        flow = plan.name
+        values = point.values
+        arrivals = point.arrivals
+        active = point.active
+        superstep = point.superstep
+        while active:
+            if superstep >= limit:
+                raise SuperstepLimitError(flow=flow, limit=limit,
+                                          active=[nodes[i].name for i in active],
+                                          state=State(dict(values)))
+            superstep += 1
+            step_started = time.perf_counter() if bus._listeners else 0.0
+
+            # 1. Calls: each active node gets only its declared inputs.
+            calls: list[NodeCall] = []
+            bounds: list[int] = []
+            for idx in active:
+                node = nodes[idx]
+                kwargs = gather_inputs(node, values, flow)
+                if node.each is None:
+                    calls.append(NodeCall(node, kwargs, superstep, run))
+                else:
+                    _expand(node, kwargs, values, superstep, run, calls, flow)
+                bounds.append(len(calls))
+            outs = await execute(calls)
+
+            # 2. Barrier: merge every write in plan order into a staging dict.
+            staged: dict[str, Any] = {}
+            first = 0
+            for idx, end in zip(active, bounds, strict=True):
+                for pos in range(first, end):
+                    for key, value in outs[pos].items():
+                        merger = mergers.get(key)
+                        if merger is None:
+                            staged[key] = value
+                            continue
+                        try:
+                            if key in staged:
+                                staged[key] = merger(key, staged[key], value, True)
+                            else:
+                                staged[key] = merger(key, values.get(key, MISSING), value, False)
+                        except StateConflictError as exc:
+                            raise StateConflictError(flow=flow, node=nodes[idx].name,
+                                                     **exc.fields) from None
+                first = end
+
+            # 3. Messages: which nodes run next (conditions see the merged state).
+            nxt: set[int] = set()
+            view: State | None = None
+            first = 0
+            for idx, end in zip(active, bounds, strict=True):
+                node = nodes[idx]
+                if node.out_edges:
+                    if node.each is None:
+                        out = outs[first]
+                    else:
+                        out = {k: v for o in outs[first:end] for k, v in o.items()}
+                    for edge in node.out_edges:
+                        kind = edge.kind
+                        if kind == "plain":
+                            nxt.update(edge.targets)
+                        elif kind == "join":
+                            got = arrivals.setdefault(edge.join, set())
+                            got.add(idx)
+                            if got >= joins[edge.join].parents:
+                                nxt.add(edge.targets[0])
+                                got.clear()
+                        else:
+                            if edge.wants_state and view is None:
+                                view = State(Overlay(staged, values))
+                            decision = _decide(edge.condition, out, view, edge.wants_state,
+                                               flow, node.name)
+                            if kind == "when":
+                                if decision:
+                                    nxt.update(edge.targets)
+                            else:
+                                nxt.update(_route(edge.route_map, decision, flow, node.name))
+                first = end
+
+            # 4. Commit: only the written keys are touched.
+            values.update(staged)
+            completed = active
+            active = tuple(sorted(nxt)) if len(nxt) > 1 else tuple(nxt)
+            point.active = active
+            point.superstep = superstep
+            if step_started:
+                bus.emit(SuperStepEvent(flow, run.run_id, superstep,
+                                        tuple(nodes[i].name for i in completed),
+                                        tuple(nodes[i].name for i in completed),
+                                        tuple(staged), time.perf_counter() - step_started))
+            if after_barrier is not None:
+                after_barrier(point)
+
+
+def _expand(node: PlanNode, kwargs: dict[str, Any], values: Mapping[str, Any], superstep: int,
+            run: RunInfo, calls: list[NodeCall], flow: str) -> None:
+    """`each`: one call per element of the items key, the element bound to the item param."""
+    each = node.each
+    assert each is not None
+    try:
+        items = values[each.items_key]
+    except KeyError:
+        raise NodeInputError(flow=flow, node=node.name, key=each.items_key) from None
+    if isinstance(items, str | bytes | Mapping) or not hasattr(items, "__iter__"):
+        raise NodeTypeError("error.each_not_sequence", flow=flow, node=node.name,
+                            key=each.items_key, actual=describe_value(items))
+    check = each.item_check
+    for item in items:
+        if check is not None and not check(item):
+            raise NodeTypeError("error.node_input_type", flow=flow, node=node.name,
+                                key=each.item_param, expected=each.item_type,
+                                actual=describe_value(item))
+        calls.append(NodeCall(node, {**kwargs, each.item_param: item}, superstep, run))
+
+
+def _decide(condition: Callable[..., Any] | None, out: Mapping[str, Any], view: State | None,
+            wants_state: bool, flow: str, node: str) -> Any:
+    assert condition is not None
+    try:
+        return condition(out, view) if wants_state else condition(out)
+    except LiteflowError:
+        raise
+    except Exception as exc:
+        raise ConditionError(flow=flow, node=node,
+                             error=f"{type(exc).__name__}: {exc}") from exc
+
+
+def _route(route_map: Mapping[str, tuple[int, ...]], decision: Any, flow: str,
+           node: str) -> list[int]:
+    keys = decision if isinstance(decision, list | tuple | set | frozenset) else (decision,)
+    targets: list[int] = []
+    for key in keys:
+        found = route_map.get(key) if isinstance(key, str) else None
+        if found is None:
+            raise RouteError(flow=flow, node=node, key=repr(key), options=", ".join(route_map),
+                             hint=did_you_mean(str(key), route_map))
+        targets.extend(found)
+    return targets
+
+
+def prepare_inputs(plan: Plan, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The initial state: the given inputs, checked, plus defaults of optional inputs."""
+    declared = {i.key: i for i in plan.inputs}
+    values: dict[str, Any] = {}
+    for key, value in inputs.items():
+        spec = declared.get(key)
+        if spec is None:
+            if not plan.open_inputs:
+                raise FlowInputError("error.flow_input_unknown", flow=plan.name, key=key,
+                                     expected=", ".join(declared) or "-",
+                                     hint=did_you_mean(key, declared))
+        elif spec.check is not None and not spec.check(value):
+            raise FlowInputError("error.flow_input_type", flow=plan.name, key=key,
+                                 expected=spec.type_name, actual=describe_value(value))
+        values[key] = value
+    for spec in plan.inputs:
+        if spec.key not in values:
+            if spec.required:
+                raise FlowInputError("error.flow_input_missing", flow=plan.name, key=spec.key)
+            values[spec.key] = spec.default
+    return values
+
+
+def collect_outputs(plan: Plan, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The flow's return keys from the final state, checked against their types."""
+    output: dict[str, Any] = {}
+    for spec in plan.outputs:
+        if spec.key in values:
+            value = values[spec.key]
+            if spec.check is not None and not spec.check(value):
+                raise FlowOutputError("error.flow_output_type", flow=plan.name, key=spec.key,
+                                      expected=spec.type_name, actual=describe_value(value))
+            output[spec.key] = value
+        elif spec.required:
+            raise FlowOutputError(flow=plan.name, key=spec.key)
+    return output

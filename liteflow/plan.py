@@ -1,0 +1,150 @@
+"""The `Plan`: the frozen result of compiling a flow, and all the runner ever reads.
+
+Everything the superstep loop needs is precomputed here as tuples and frozen
+mappings: each node's inputs with their type checkers, its outputs, its out-edges,
+the join groups, the merge function of every key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from .core.merge import Merger
+from .core.typecheck import Checker
+
+__all__ = [
+    "EachPlan",
+    "JoinGroup",
+    "Plan",
+    "PlanEdge",
+    "PlanInput",
+    "PlanNode",
+    "PlanOutput",
+    "RetryPolicy",
+]
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInput:
+    """A node (or flow) input: state `key`, passed as parameter `param`."""
+
+    key: str
+    param: str
+    required: bool
+    check: Checker | None
+    type_name: str
+    default: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutput:
+    key: str
+    required: bool
+    check: Checker | None
+    type_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Retries of one node as tenacity strategies, composed once from its `NodeConfig`."""
+
+    attempts: int
+    stop: Any
+    wait: Any
+    retry: Any
+
+
+@dataclass(frozen=True, slots=True)
+class EachPlan:
+    """A mapped node: one call per element of `state[items_key]`, bound to `item_param`."""
+
+    items_key: str
+    item_param: str
+    item_check: Checker | None
+    item_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEdge:
+    kind: Literal["plain", "when", "route", "join"]
+    source: int
+    targets: tuple[int, ...]
+    condition: Callable[..., Any] | None = None
+    wants_state: bool = False
+    route_map: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: EMPTY)
+    join: int = -1
+    label: str = ""
+    file: str = "<unknown>"
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class JoinGroup:
+    index: int
+    parents: frozenset[int]
+    target: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlanNode:
+    """One node as the runner sees it."""
+
+    index: int
+    name: str
+    fn: Callable[..., Any]
+    is_async: bool
+    inputs: tuple[PlanInput, ...]
+    context_param: str | None
+    outputs: Mapping[str, PlanOutput]
+    required_outputs: tuple[str, ...]
+    retry: RetryPolicy | None
+    timeout: float | None
+    fallback: Callable[..., Any] | None
+    fallback_is_async: bool
+    out_edges: tuple[PlanEdge, ...]
+    file: str
+    line: int
+    kind: str = "function"
+    each: EachPlan | None = None
+    takes_state: bool = False
+    open_outputs: bool = False
+    metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    # Sync, no retry, no timeout: called inline without any awaiting.
+    simple: bool = False
+    # Any out-edge whose condition reads the merged state.
+    edges_want_state: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A compiled flow: immutable, shareable between runs and threads."""
+
+    name: str
+    version: str | None
+    nodes: tuple[PlanNode, ...]
+    index: Mapping[str, int]
+    entries: tuple[int, ...]
+    edges: tuple[PlanEdge, ...]
+    joins: tuple[JoinGroup, ...]
+    mergers: Mapping[str, Merger]
+    inputs: tuple[PlanInput, ...]
+    outputs: tuple[PlanOutput, ...]
+    max_supersteps: int
+    fingerprint: str
+    file: str = "<unknown>"
+    line: int = 0
+    warnings: tuple[Any, ...] = field(default=(), compare=False)
+    # A builder workflow accepts any initial state keys.
+    open_inputs: bool = False
+
+    def node(self, name: str) -> PlanNode:
+        return self.nodes[self.index[name]]
+
+    @property
+    def node_names(self) -> tuple[str, ...]:
+        return tuple(n.name for n in self.nodes)
