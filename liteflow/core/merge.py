@@ -12,9 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from ..definitions.strategy import UpdateStrategy
-from .errors import StateConflictError
-
-__all__ = ["MISSING", "Merger", "deep_merge", "merger_for"]
+__all__ = ["MISSING", "MergeConflict", "Merger", "deep_merge", "merger_for"]
 
 
 class _Missing:
@@ -40,9 +38,17 @@ def _ignore(key: str, current: Any, new: Any, owned: bool) -> Any:
     return new if current is MISSING else current
 
 
+class MergeConflict(Exception):  # noqa: N818 - internal signal, turned into StateConflictError
+    """Raised by the RAISE strategy; the runner adds flow and node and re-raises."""
+
+    def __init__(self, key: str, old: Any, new: Any) -> None:
+        super().__init__(key)
+        self.fields = {"key": key, "old": _short(old), "new": _short(new)}
+
+
 def _raise(key: str, current: Any, new: Any, owned: bool) -> Any:
     if current is not MISSING and current != new:
-        raise StateConflictError(key=key, old=_short(current), new=_short(new))
+        raise MergeConflict(key, current, new)
     return new
 
 

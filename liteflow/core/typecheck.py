@@ -12,8 +12,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from beartype import BeartypeConf
-from beartype.door import is_bearable
 from typing_extensions import is_typeddict
 
 __all__ = ["Checker", "describe_type", "describe_value", "make_checker"]
@@ -21,7 +19,6 @@ __all__ = ["Checker", "describe_type", "describe_value", "make_checker"]
 Checker = Callable[[Any], bool]
 
 # int is acceptable where float is declared, as in mypy (PEP 484's numeric tower).
-_CONF = BeartypeConf(is_pep484_tower=True)
 _TOWER: dict[type, tuple[type, ...]] = {float: (int, float), complex: (int, float, complex)}
 
 
@@ -39,8 +36,14 @@ def _checker_for(hint: Any) -> Checker | None:
     if hint is None or hint is type(None):
         return _is_none
 
+    # beartype loads on the first rich hint, keeping `import liteflow` light.
+    from beartype import BeartypeConf
+    from beartype.door import is_bearable
+
+    conf = BeartypeConf(is_pep484_tower=True)
+
     def check_hint(value: Any) -> bool:
-        return is_bearable(value, hint, conf=_CONF)
+        return is_bearable(value, hint, conf=conf)
 
     return check_hint
 

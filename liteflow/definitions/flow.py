@@ -10,8 +10,6 @@ import typing
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-from ..compiler import compile_flow
-from ..compiler.diagnostics import Diagnostic
 from ..core.errors import (
     EventLoopError,
     FlowCompileError,
@@ -23,10 +21,19 @@ from ..core.events import Event, EventListener
 from ..plan import Plan
 from .config import NodeConfig
 from .decl import FlowDecl
-from .spec import NodeSpec, Problem, read_inputs, read_outputs, source_of
+from .spec import (
+    NodeSpec,
+    Problem,
+    caller_namespace,
+    function_hints,
+    read_inputs,
+    read_outputs,
+    source_of,
+)
 from .wiring import Recorder, Wirable
 
 if typing.TYPE_CHECKING:
+    from ..compiler.diagnostics import Diagnostic
     from ..engine.executor import Executor
     from ..engine.result import RunResult
     from ..engine.runner import RunOptions
@@ -278,7 +285,9 @@ def flow(
     """
 
     def decorate(function: Callable[..., Any]) -> Flow[Any, Any]:
-        decl = trace(function, name=name, output=output, max_supersteps=max_supersteps,
+        from ..compiler import compile_flow  # networkx loads with the first flow, not on import
+
+        decl = trace(function, localns=caller_namespace(2 if fn is not None else 1), name=name, output=output, max_supersteps=max_supersteps,
                      version=version, state=state, check_types=check_types)
         plan, diagnostics = compile_flow(decl)
         made: Flow[Any, Any] = Flow(decl, plan, diagnostics, function)
@@ -288,7 +297,8 @@ def flow(
     return decorate(fn) if fn is not None else decorate
 
 
-def trace(fn: Callable[..., Any], *, name: str | None, output: type[Any] | None,
+def trace(fn: Callable[..., Any], *, localns: Mapping[str, Any] | None = None,
+          name: str | None, output: type[Any] | None,
           max_supersteps: int, version: str | None, state: type[Any] | None,
           check_types: bool) -> FlowDecl:
     """Read a flow function's signature and record the wiring its body declares."""
@@ -296,7 +306,7 @@ def trace(fn: Callable[..., Any], *, name: str | None, output: type[Any] | None,
     file, line = source_of(fn)
     problems: list[Problem] = []
     try:
-        hints = typing.get_type_hints(fn, include_extras=True)
+        hints = function_hints(fn, localns)
     except Exception as exc:
         hints = {}
         problems.append(Problem("problem.unresolvable_hints", {"node": flow_name, "error": exc}))

@@ -9,7 +9,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from ..core.errors import FlowCompileError
 from .config import NodeConfig
-from .spec import NodeSpec, spec_from_function
+from .spec import NodeSpec, caller_namespace, spec_from_function
 from .wiring import Wirable
 
 __all__ = ["NodeFunction", "node"]
@@ -21,8 +21,9 @@ R = TypeVar("R")
 class NodeFunction(Wirable, Generic[P, R]):
     """A node: the wrapped function plus its `NodeSpec`. Calling it calls the function."""
 
-    def __init__(self, fn: Callable[P, R], config: NodeConfig) -> None:
-        self._spec = spec_from_function(fn, config)
+    def __init__(self, fn: Callable[P, R], config: NodeConfig,
+                 localns: Mapping[str, Any] | None = None) -> None:
+        self._spec = spec_from_function(fn, config, localns=localns)
         functools.update_wrapper(self, fn)
 
     @property
@@ -106,7 +107,8 @@ def node(
         config = NodeConfig(**{**_fields(config), "name": name})
 
     def decorate(function: Callable[P, R]) -> NodeFunction[P, R]:
-        wrapped = NodeFunction(function, config)
+        # Bare `@node` reaches here through `node()`: one frame deeper.
+        wrapped = NodeFunction(function, config, caller_namespace(2 if fn is not None else 1))
         if wrapped.spec.problems:
             _report_problems(wrapped.spec)
         return wrapped

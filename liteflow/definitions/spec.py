@@ -7,12 +7,16 @@ so nothing on the hot path ever calls `inspect` or `get_type_hints`.
 
 from __future__ import annotations
 
+import functools
 import inspect
+import sys
+import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
 
+import typing_extensions
 from typing_extensions import is_typeddict
 
 from ..core.context import Context
@@ -92,16 +96,24 @@ def source_of(fn: Callable[..., Any]) -> tuple[str, int]:
     return (code.co_filename, code.co_firstlineno)
 
 
+# `NotRequired[...]` and friends say whether a TypedDict key is required, not its type.
+_QUALIFIERS = frozenset({typing.Required, typing.NotRequired, typing_extensions.ReadOnly})
+
+
 def split_annotated(hint: Any) -> tuple[Any, Reducer | None]:
     """Strip `Annotated[...]`, returning the bare type and a declared merge strategy."""
-    if get_origin(hint) is typing.Annotated:
+    origin = get_origin(hint)
+    if origin in _QUALIFIERS:
+        return split_annotated(get_args(hint)[0])
+    if origin is typing.Annotated:
         args = get_args(hint)
         reducer: Reducer | None = None
         for meta in args[1:]:
             if isinstance(meta, UpdateStrategy) or callable(meta):
                 reducer = meta
                 break
-        return split_annotated(args[0])[0], reducer
+        bare, inner = split_annotated(args[0])
+        return bare, reducer if reducer is not None else inner
     return hint, None
 
 
@@ -116,15 +128,43 @@ def read_outputs(hint: Any, owner: str) -> tuple[tuple[OutputSpec, ...], list[Pr
     if not is_typeddict(hint):
         return (), [Problem("problem.return_not_typeddict", {"node": owner, "hint": _name(hint)})]
     try:
-        fields = typing.get_type_hints(hint, include_extras=True)
-    except Exception as exc:
+        return _typeddict_outputs(hint), []
+    except Exception as exc:  # any failure to resolve is reported as LF100
         return (), [Problem("problem.unresolvable_hints", {"node": owner, "error": exc})]
+
+
+@functools.lru_cache(maxsize=1024)
+def _typeddict_outputs(hint: Any) -> tuple[OutputSpec, ...]:
+    # Many nodes share one TypedDict: read each class once.
+    fields = typing.get_type_hints(hint, include_extras=True)
     required = hint.__required_keys__
     outputs = []
     for key, raw in fields.items():
         bare, reducer = split_annotated(raw)
         outputs.append(OutputSpec(key, bare, key in required, reducer))
-    return tuple(outputs), []
+    return tuple(outputs)
+
+
+def function_hints(fn: Callable[..., Any],
+                   localns: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """`get_type_hints(fn, include_extras=True)`, skipping the work when nothing is a string.
+
+    `localns` (the namespace where the function was defined) lets string annotations
+    name classes defined inside a function, as in tests and notebooks.
+    """
+    annotations = getattr(fn, "__annotations__", None)
+    if isinstance(annotations, dict) and not any(
+        isinstance(v, str) for v in annotations.values()
+    ):
+        return {k: (type(None) if v is None else v) for k, v in annotations.items()}
+    return typing.get_type_hints(fn, localns=dict(localns) if localns else None,
+                                 include_extras=True)
+
+
+def caller_namespace(depth: int) -> Mapping[str, Any] | None:
+    """The local namespace `depth` frames above the caller (where a decorator was applied)."""
+    frame = sys._getframe(depth + 1)
+    return frame.f_locals if frame.f_code.co_name != "<module>" else None
 
 
 def read_inputs(
@@ -134,33 +174,72 @@ def read_inputs(
     problems: list[Problem] = []
     inputs: list[InputSpec] = []
     context_param: str | None = None
-    for param in inspect.signature(fn).parameters.values():
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            problems.append(Problem("problem.var_args", {"node": owner, "param": param.name}))
+    for name, kind, default in _parameters(fn):
+        if kind is _VAR:
+            problems.append(Problem("problem.var_args", {"node": owner, "param": name}))
             continue
-        if param.kind is param.POSITIONAL_ONLY:
-            problems.append(Problem("problem.positional_only", {"node": owner,
-                                                                "param": param.name}))
+        if kind is _POS_ONLY:
+            problems.append(Problem("problem.positional_only", {"node": owner, "param": name}))
             continue
-        hint, _ = split_annotated(hints.get(param.name, Any))
+        hint, _ = split_annotated(hints.get(name, Any))
         if _is_context(hint):
-            context_param = param.name
+            context_param = name
             continue
-        has_default = param.default is not param.empty
-        inputs.append(InputSpec(param.name, hint, not has_default,
-                                param.default if has_default else None))
+        has_default = default is not inspect.Parameter.empty
+        inputs.append(InputSpec(name, hint, not has_default, default if has_default else None))
     return tuple(inputs), context_param, problems
 
 
+_VAR = "var"  # *args / **kwargs
+_POS_ONLY = "positional-only"
+_NORMAL = "normal"
+
+
+def _parameters(fn: Callable[..., Any]) -> list[tuple[str, str, Any]]:
+    """(name, kind, default or EMPTY) of each parameter.
+
+    Read straight from the code object for plain functions: `inspect.signature` costs
+    more than everything else done for a node.
+    """
+    empty = inspect.Parameter.empty
+    if type(fn) is not types.FunctionType:
+        kinds: dict[Any, str] = {inspect.Parameter.VAR_POSITIONAL: _VAR, inspect.Parameter.VAR_KEYWORD: _VAR,
+                 inspect.Parameter.POSITIONAL_ONLY: _POS_ONLY}
+        return [(p.name, kinds.get(p.kind, _NORMAL), p.default)
+                for p in inspect.signature(fn).parameters.values()]
+    code = fn.__code__
+    npos = code.co_argcount
+    nkw = code.co_kwonlyargcount
+    names = code.co_varnames
+    defaults = fn.__defaults__ or ()
+    kwdefaults = fn.__kwdefaults__ or {}
+    first_default = npos - len(defaults)
+    params = [
+        (names[i], _POS_ONLY if i < code.co_posonlyargcount else _NORMAL,
+         defaults[i - first_default] if i >= first_default else empty)
+        for i in range(npos)
+    ]
+    params += [(names[i], _NORMAL, kwdefaults.get(names[i], empty))
+               for i in range(npos, npos + nkw)]
+    extra = npos + nkw
+    if code.co_flags & inspect.CO_VARARGS:
+        params.append((names[extra], _VAR, empty))
+        extra += 1
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        params.append((names[extra], _VAR, empty))
+    return params
+
+
 def spec_from_function(
-    fn: Callable[..., Any], config: NodeConfig, *, kind: NodeKind = "function"
+    fn: Callable[..., Any], config: NodeConfig, *, kind: NodeKind = "function",
+    localns: Mapping[str, Any] | None = None,
 ) -> NodeSpec:
     """Build the `NodeSpec` of a typed node function."""
     name = config.name or getattr(fn, "__name__", None) or type(fn).__name__
     file, line = source_of(fn)
     problems: list[Problem] = []
     try:
-        hints = typing.get_type_hints(fn, include_extras=True)
+        hints = function_hints(fn, localns)
     except Exception as exc:
         hints = {}
         problems.append(Problem("problem.unresolvable_hints", {"node": name, "error": exc}))

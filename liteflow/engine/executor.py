@@ -61,7 +61,8 @@ class LocalExecutor:
             call = calls[0]
             if call.node.simple:
                 return [call.run_sync()]
-            return [await call.run(None)]
+            # A lone sync node stays inline unless a timeout needs it on a thread.
+            return [await call.run(self.offload if call.node.timeout is not None else None)]
         return await self._parallel(calls)
 
     async def offload(self, fn: Callable[[], T]) -> T:

@@ -160,21 +160,24 @@ class NodeCall:
                                                             attempt)}
         token = _current.set((run, node.name, self.superstep, attempt))
         try:
-            if node.is_async:
-                if node.timeout is None:
-                    return await node.fn(**kwargs)
-                return await asyncio.wait_for(node.fn(**kwargs), node.timeout)
-            if offload is None and node.timeout is None:
-                return node.fn(**kwargs)
-            call = functools.partial(node.fn, **kwargs)
-            if offload is None:
-                offload = _to_thread
             if node.timeout is None:
-                return await offload(call)
-            return await asyncio.wait_for(offload(call), node.timeout)
-        except TimeoutError:
-            raise NodeTimeoutError(flow=run.flow, node=node.name, timeout=node.timeout,
-                                   attempt=attempt) from None
+                if node.is_async:
+                    return await node.fn(**kwargs)
+                if offload is None:
+                    return node.fn(**kwargs)
+                return await offload(functools.partial(node.fn, **kwargs))
+            # A sync node under a timeout runs on a thread, so the wait can be abandoned.
+            scope = asyncio.timeout(node.timeout)
+            try:
+                async with scope:
+                    if node.is_async:
+                        return await node.fn(**kwargs)
+                    return await (offload or _to_thread)(functools.partial(node.fn, **kwargs))
+            except TimeoutError:
+                if not scope.expired():
+                    raise  # the node's own TimeoutError, not ours
+                raise NodeTimeoutError(flow=run.flow, node=node.name, timeout=node.timeout,
+                                       attempt=attempt) from None
         finally:
             _current.reset(token)
 

@@ -28,7 +28,7 @@ from ..core.errors import (
     SuperstepLimitError,
 )
 from ..core.events import EventBus, EventListener, RunFinished, RunStarted, SuperStepEvent
-from ..core.merge import MISSING
+from ..core.merge import MISSING, MergeConflict
 from ..core.messages import use_language
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
@@ -170,7 +170,7 @@ class PregelRunner:
                                 staged[key] = merger(key, staged[key], value, True)
                             else:
                                 staged[key] = merger(key, values.get(key, MISSING), value, False)
-                        except StateConflictError as exc:
+                        except MergeConflict as exc:
                             raise StateConflictError(flow=flow, node=nodes[idx].name,
                                                      **exc.fields) from None
                 first = end

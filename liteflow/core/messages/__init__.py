@@ -100,4 +100,11 @@ def text(msg_id: str, language: str | None = None, /, **fields: object) -> str:
     lang = normalize_language(language) or current_language()
     entry = CATALOG[msg_id]
     template = entry.zh if lang == "zh" else entry.en
-    return template.format(**fields)
+    return template.format_map(_Fields(fields))
+
+
+class _Fields(dict[str, object]):
+    """Format fields where a missing one shows as `?` instead of failing an error path."""
+
+    def __missing__(self, key: str) -> object:
+        return "?"

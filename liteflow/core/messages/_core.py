@@ -57,24 +57,9 @@ MESSAGES: dict[str, Msg] = {
     "problem.flow_context_param": Msg("流程 {node} 的参数 {param} 不能是 Context：流程参数是输入",
                                       "flow {node}: parameter {param} cannot be a Context: flow "
                                       "parameters are inputs"),
-    # Compiler: structure
+    # Compiler (the checks' own messages are in _compiler.py)
     "error.compile": Msg("流程 {flow} 有 {count} 个错误：{details}",
                          "flow {flow} has {count} error(s):{details}"),
-    "check.duplicate_node": Msg("流程 {flow} 中有两个节点都叫 {name}（另一个在 {other}）",
-                                "flow {flow} has two nodes named {name} (the other one is at "
-                                "{other})"),
-    "check.empty_flow": Msg("流程 {flow} 没有任何节点：用 `>>` 连线，或写 START >> 节点",
-                            "flow {flow} has no nodes: wire them with `>>`, or write START >> "
-                            "node"),
-    "check.no_entry": Msg("流程 {flow} 没有入口：每个节点都有前驱；用 START >> 节点 标出入口",
-                          "flow {flow} has no entry: every node has a predecessor; mark one "
-                          "with START >> node"),
-    "check.unreachable": Msg("节点 {node} 从任何入口（{entries}）都无法到达",
-                             "node {node} is unreachable from every entry ({entries})"),
-    "check.endless_cycle": Msg(
-        "循环 {cycle} 的每条边都是无条件的：一旦进入就会一直运行到超步上限；给其中一条边加 .when(...)",
-        "the cycle {cycle} has only unconditional edges: once entered it runs until the "
-        "superstep limit; put a .when(...) on one of its edges"),
     # Running
     "error.event_loop": Msg("{flow}.{method}() 不能在运行中的事件循环里调用：请改用 await "
                             "{flow}.{async_method}(...)",
@@ -147,4 +132,38 @@ MESSAGES: dict[str, Msg] = {
     "error.interrupt_needs_checkpointer": Msg(
         "流程 {flow} 的节点 {node} 调用了 interrupt()，但运行没有配置 checkpointer",
         "flow {flow}: node {node} called interrupt(), but the run has no checkpointer"),
+    # Builder API (Workflow, Graph, Node, Edge, StateManager)
+    "builder.unknown_node": Msg("边 {src} → {dst} 引用了不存在的节点「{name}」。{hint}",
+                                "edge {src} → {dst} names unknown node '{name}'. {hint}"),
+    "builder.unknown_entry": Msg("入口「{name}」不是工作流 {flow} 的节点。{hint}",
+                                 "entry '{name}' is not a node of workflow {flow}. {hint}"),
+    "builder.empty": Msg("工作流 {flow} 没有任何节点：先用 add_node(名字, 函数) 添加节点",
+                         "workflow {flow} has no nodes: add some with add_node(name, fn)"),
+    "builder.no_entry": Msg(
+        "工作流 {flow} 没有入口：每个节点都有前驱；用 set_entry(名字) 或 Graph(..., start=名字) "
+        "指定入口",
+        "workflow {flow} has no entry: every node has a predecessor; choose one with "
+        "set_entry(name) or Graph(..., start=name)"),
+    "builder.bad_param": Msg(
+        "节点 {node} 的参数 {param} 无法传入：构建器节点的函数形如 fn(inputs, **context)，"
+        "可用的上下文参数：{keys}",
+        "node {node}: parameter {param} cannot be filled: builder node functions look like "
+        "fn(inputs, **context), with the context keywords {keys}"),
+    "builder.no_executor": Msg(
+        "节点 {node} 没有可执行的函数：传入 executor，或在子类中重写 execute(inputs, **context)",
+        "node {node} has nothing to run: pass an executor, or override "
+        "execute(inputs, **context) in a subclass"),
+    "builder.bad_name": Msg("节点名必须是非空字符串，收到 {value}",
+                            "a node name must be a non-empty string, got {value}"),
+    "builder.state_conflict": Msg("键 {key} 写入冲突（策略 RAISE）：已有 {old}，新值 {new}",
+                                  "conflicting write to key {key} (strategy RAISE): had {old}, "
+                                  "got {new}"),
+    "builder.engine_running": Msg(
+        "{engine}.execute() 不能在运行中的事件循环里调用：请改用 await {engine}.execute_async()",
+        "{engine}.execute() cannot be called inside a running event loop: use "
+        "await {engine}.execute_async() instead"),
+    # Logger
+    "log.run_started": Msg("🚀 工作流 {flow} 开始执行", "🚀 Workflow {flow} started"),
+    "log.run_finished": Msg("✅ 工作流 {flow} 完成，耗时 {seconds:.2f}s",
+                            "✅ Workflow {flow} finished in {seconds:.2f}s"),
 }
