@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
 from typing import Any
 
 from tenacity import retry_if_exception, stop_after_attempt, wait_exponential
@@ -16,6 +15,7 @@ from ..core.typecheck import describe_type, make_checker
 from ..definitions.spec import InputSpec, NodeSpec, OutputSpec, Reducer
 from ..plan import (
     EachPlan,
+    FrozenMap,
     JoinGroup,
     Plan,
     PlanEdge,
@@ -44,11 +44,11 @@ def assemble_plan(ctx: CompileContext) -> Plan:
         name=decl.name,
         version=decl.version,
         nodes=nodes,
-        index=MappingProxyType(index),
+        index=FrozenMap(index),
         entries=tuple(index[e] for e in ctx.entries if e in index),
         edges=edges,
         joins=joins,
-        mergers=MappingProxyType(_mergers(ctx)),
+        mergers=FrozenMap(_mergers(ctx)),
         inputs=tuple(_input(i, decl.check_types) for i in decl.inputs),
         outputs=tuple(_output(o, decl.check_types) for o in decl.outputs),
         max_supersteps=decl.max_supersteps,
@@ -76,7 +76,7 @@ def _edges(ctx: CompileContext, index: Mapping[str, int]
                 edges.append(PlanEdge("join", index[src.name], targets, join=group.index,
                                       file=decl.file, line=decl.line))
             continue
-        route_map: Mapping[str, tuple[int, ...]] = MappingProxyType(
+        route_map: Mapping[str, tuple[int, ...]] = FrozenMap(
             {key: tuple(index[t.name] for t in specs) for key, specs in decl.route_map}
         )
         for src in decl.sources:
@@ -106,7 +106,7 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         is_async=spec.is_async,
         inputs=tuple(_input(x, checks) for x in inputs),
         context_param=spec.context_param,
-        outputs=MappingProxyType({o.name: _output(o, checks) for o in spec.outputs}),
+        outputs=FrozenMap({o.name: _output(o, checks) for o in spec.outputs}),
         required_outputs=tuple(o.name for o in spec.outputs if o.required),
         retry=_retry(config.retry_count, config.retry_delay, config.backoff, config.max_delay,
                      config.retry_on),
@@ -120,7 +120,7 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         each=each,
         takes_state=spec.takes_state,
         open_outputs=spec.open_outputs,
-        metadata=MappingProxyType(dict(config.metadata)),
+        metadata=FrozenMap(dict(config.metadata)),
         simple=(not spec.is_async and config.retry_count == 0 and config.timeout is None
                 and not (fallback is not None and inspect.iscoroutinefunction(fallback))),
         edges_want_state=any(e.wants_state for e in out),

@@ -109,12 +109,22 @@ def merger_for(strategy: UpdateStrategy | Callable[[Any, Any], Any] | None) -> M
         return None
     if isinstance(strategy, UpdateStrategy):
         return _BUILTIN[strategy]
-    reducer = strategy
+    return _Custom(strategy)
 
-    def custom(key: str, current: Any, new: Any, owned: bool) -> Any:
-        return new if current is MISSING else reducer(current, new)
 
-    return custom
+class _Custom:
+    """A user's `(old, new) -> merged` reducer as a merger."""
+
+    __slots__ = ("reducer",)
+
+    def __init__(self, reducer: Callable[[Any, Any], Any]) -> None:
+        self.reducer = reducer
+
+    def __call__(self, key: str, current: Any, new: Any, owned: bool) -> Any:
+        return new if current is MISSING else self.reducer(current, new)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Custom, (self.reducer,))
 
 
 def _short(value: Any, limit: int = 80) -> str:

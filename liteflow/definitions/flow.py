@@ -5,7 +5,7 @@ outputs, and whose body declares the wiring. The body is traced once, at decorat
 from __future__ import annotations
 
 import asyncio
-import threading
+import contextlib
 import typing
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar, overload
@@ -151,50 +151,19 @@ class Flow(Wirable, Generic[P, R]):
 
     def stream(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[Event]:
         """Yield the run's events as they happen; the last one is `RunFinished`."""
+        from ..engine.stream import iterate_events
+
         _no_running_loop(self.name, "stream", "astream")
-        loop = asyncio.new_event_loop()
-        events = self.astream(*args, **kwargs)
-        try:
-            while True:
-                try:
-                    yield loop.run_until_complete(events.__anext__())
-                except StopAsyncIteration:
-                    return
-        finally:
-            loop.run_until_complete(events.aclose())
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+        yield from iterate_events(self.astream(*args, **kwargs))
 
     async def astream(self, *args: P.args, **kwargs: P.kwargs) -> AsyncGenerator[Event, None]:
         """Async version of `stream`."""
-        from ..engine.runner import PregelRunner
+        from ..engine.stream import stream_run
 
         inputs = self._bind(args, kwargs)
-        runner = PregelRunner(self.plan, self._options)
-        loop = asyncio.get_running_loop()
-        loop_thread = threading.get_ident()
-        queue: asyncio.Queue[Event | None] = asyncio.Queue()
-
-        def listener(event: Event) -> None:
-            # Sync nodes on the pool emit from worker threads.
-            if threading.get_ident() == loop_thread:
-                queue.put_nowait(event)
-            else:
-                loop.call_soon_threadsafe(queue.put_nowait, event)
-
-        task = asyncio.ensure_future(runner.run(inputs, listeners=(listener,)))
-        task.add_done_callback(lambda _: queue.put_nowait(None))
-        try:
-            while (event := await queue.get()) is not None:
+        async with contextlib.aclosing(stream_run(self.plan, self._options, inputs)) as events:
+            async for event in events:
                 yield event
-            task.result()
-        finally:
-            if not task.done():
-                task.cancel()
-                try:
-                    await task
-                except (asyncio.CancelledError, LiteflowError):
-                    pass
 
     def _bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
         if not args:
@@ -224,6 +193,10 @@ class Flow(Wirable, Generic[P, R]):
 
     def __repr__(self) -> str:
         return f"<flow {self.name}>"
+
+    def __reduce__(self) -> str:
+        # Flows pickle by reference, like functions: by their module-level name.
+        return self.__qualname__
 
 
 def _no_running_loop(flow: str, sync_name: str, async_name: str) -> None:

@@ -40,6 +40,10 @@ class NodeFunction(Wirable, Generic[P, R]):
     def __repr__(self) -> str:
         return f"<node {self._spec.name}>"
 
+    def __reduce__(self) -> str:
+        # Nodes pickle by reference, like the functions they wrap.
+        return self.__qualname__
+
 
 @overload
 def node(fn: Callable[P, R], /) -> NodeFunction[P, R]: ...

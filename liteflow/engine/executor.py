@@ -11,7 +11,7 @@ import asyncio
 import contextvars
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -73,12 +73,17 @@ class LocalExecutor:
 
     async def _parallel(self, calls: Sequence[NodeCall]) -> list[dict[str, Any]]:
         results: list[Any] = [None] * len(calls)
-        simple = [i for i, call in enumerate(calls) if call.node.simple]
-        failed = threading.Event()
         loop = asyncio.get_running_loop()
-
-        async def general(i: int) -> None:
-            results[i] = await calls[i].run(self.offload)
+        waits: list[Awaitable[Any]] = []
+        positions: list[int] = []
+        simple: list[int] = []
+        for i, call in enumerate(calls):
+            if call.node.simple:
+                simple.append(i)
+            else:
+                waits.append(loop.create_task(call.run(self.offload)))
+                positions.append(i)
+        failed = threading.Event()
 
         def worker(queue: Iterator[int]) -> None:
             # Sharing one iterator between workers balances uneven node durations.
@@ -91,22 +96,22 @@ class LocalExecutor:
                     failed.set()
                     raise
 
+        if simple:
+            queue = iter(simple)
+            for _ in range(min(len(simple), self.max_workers)):
+                ctx = contextvars.copy_context()
+                waits.append(loop.run_in_executor(self.pool, ctx.run, worker, queue))
         try:
-            async with asyncio.TaskGroup() as group:
-                for i, call in enumerate(calls):
-                    if not call.node.simple:
-                        group.create_task(general(i))
-                if simple:
-                    queue = iter(simple)
-                    for _ in range(min(len(simple), self.max_workers)):
-                        ctx = contextvars.copy_context()
-                        group.create_task(_wrap(loop.run_in_executor(self.pool, ctx.run, worker,
-                                                                     queue)))
-        except BaseExceptionGroup as group_error:
+            done = await asyncio.gather(*waits)
+        except BaseException:
+            # Fail fast: stop the other calls; the runner commits nothing of this step.
             failed.set()
-            first = _first(group_error)
-            first.__suppress_context__ = True  # keep `__cause__`, hide the group
-            raise first  # noqa: B904
+            for wait in waits:
+                if isinstance(wait, asyncio.Future):
+                    wait.cancel()
+            raise
+        for position, value in zip(positions, done, strict=False):
+            results[position] = value
         return results
 
     def close(self) -> None:
@@ -114,16 +119,3 @@ class LocalExecutor:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
-
-async def _wrap(future: asyncio.Future[T]) -> T:
-    return await future
-
-
-def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:
-    """The first real failure inside a (possibly nested) exception group."""
-    for exc in group.exceptions:
-        if isinstance(exc, BaseExceptionGroup):
-            return _first(exc)
-        if not isinstance(exc, asyncio.CancelledError):
-            return exc
-    return group.exceptions[0]

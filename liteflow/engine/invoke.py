@@ -131,6 +131,8 @@ class NodeCall:
         started = self._started() if run.bus._listeners else 0.0
         policy = node.retry
         attempt = 1
+        if policy is None and node.timeout is None and node.is_async:
+            return await self._run_async(started)
         try:
             if policy is None:
                 out = await self._attempt(1, offload)
@@ -146,6 +148,27 @@ class NodeCall:
             raise
         except Exception as exc:
             out = await self._fallback(exc, attempt)
+        out = check_outputs(node, out, run.flow)
+        if started:
+            self._finished(started, out)
+        return out
+
+    async def _run_async(self, started: float) -> dict[str, Any]:
+        """One plain attempt of an async node: the common case of a parallel superstep."""
+        node = self.node
+        run = self.run_info
+        kwargs = self.kwargs
+        if node.context_param is not None:
+            kwargs[node.context_param] = Context(run, node.name, self.superstep, 1)
+        token = _current.set((run, node.name, self.superstep, 1))
+        try:
+            out = await node.fn(**kwargs)
+        except NodeTypeError:
+            raise
+        except Exception as exc:
+            out = await self._fallback(exc, 1)
+        finally:
+            _current.reset(token)
         out = check_outputs(node, out, run.flow)
         if started:
             self._finished(started, out)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 __all__ = ["RunResult", "RunStatus", "State"]
+
+_REPR = reprlib.Repr()
+_REPR.maxdict = 12
+_REPR.maxstring = 60
+_REPR.maxother = 60
 
 OutT = TypeVar("OutT")
 RunStatus = Literal["completed", "interrupted"]
@@ -36,7 +42,8 @@ class State(Mapping[str, Any]):
         return dict(self._data)
 
     def __repr__(self) -> str:
-        return f"State({dict(self._data)!r})"
+        # Bounded: states can be large, and asyncio may repr a finished run's result.
+        return f"State({_REPR.repr(dict(self._data))})"
 
 
 class Overlay(Mapping[str, Any]):

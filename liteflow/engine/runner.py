@@ -28,6 +28,7 @@ from ..core.errors import (
     SuperstepLimitError,
 )
 from ..core.events import EventBus, EventListener, RunFinished, RunStarted, SuperStepEvent
+from ..core.logger import log_run_finished, log_run_started
 from ..core.merge import MISSING, MergeConflict
 from ..core.messages import use_language
 from ..core.suggest import did_you_mean
@@ -98,6 +99,7 @@ class PregelRunner:
             run = RunInfo(run_id=uuid.uuid4().hex, thread_id=self.options.thread_id,
                           flow=self.plan.name, deps=self.options.context, bus=bus)
             started = time.perf_counter()
+            log_run_started(run.flow)
             if bus.active:
                 bus.emit(RunStarted(run.flow, run.run_id, run.thread_id, dict(values)))
             point = Checkpoint(values, self.plan.entries, {}, 0)
@@ -112,6 +114,7 @@ class PregelRunner:
                 run_id=run.run_id,
                 thread_id=run.thread_id,
             )
+            log_run_finished(run.flow, result.duration)
             if bus.active:
                 bus.emit(RunFinished(run.flow, run.run_id, result))
             return result
@@ -193,7 +196,8 @@ class PregelRunner:
                         elif kind == "join":
                             got = arrivals.setdefault(edge.join, set())
                             got.add(idx)
-                            if got >= joins[edge.join].parents:
+                            # Only parents arrive, so a size check is a subset check.
+                            if len(got) == len(joins[edge.join].parents):
                                 nxt.add(edge.targets[0])
                                 got.clear()
                         else:
@@ -215,10 +219,10 @@ class PregelRunner:
             point.active = active
             point.superstep = superstep
             if step_started:
-                bus.emit(SuperStepEvent(flow, run.run_id, superstep,
-                                        tuple(nodes[i].name for i in completed),
-                                        tuple(nodes[i].name for i in completed),
-                                        tuple(staged), time.perf_counter() - step_started))
+                names = tuple(nodes[i].name for i in completed)
+                bus.emit(SuperStepEvent(superstep, names, names, tuple(staged),
+                                        time.perf_counter() - step_started,
+                                        flow=flow, run_id=run.run_id))
             if after_barrier is not None:
                 after_barrier(point)
 

@@ -13,7 +13,6 @@ from liteflow import (
     FlowCompileError,
     LiteflowError,
     NodeError,
-    NodeInputError,
     NodeRetrying,
     NodeTimeoutError,
     NodeTypeError,
@@ -271,27 +270,6 @@ def test_missing_required_output_is_an_error() -> None:
         缺键.run(q="x")
 
 
-def test_missing_input_at_run_time_names_node_and_key() -> None:
-    class 可选(TypedDict, total=False):
-        maybe: str
-
-    @node
-    def 有时写(q: str) -> 可选:
-        return {}
-
-    @node
-    def 需要(maybe: str) -> 结果:
-        return {"answer": maybe}
-
-    @flow
-    def 缺输入(q: str) -> None:
-        有时写 >> 需要
-
-    with pytest.raises(NodeInputError) as info:
-        缺输入.run(q="x")
-    assert info.value.node == "需要" and info.value.key == "maybe"
-
-
 def test_superstep_limit_names_the_active_nodes_and_keeps_partial_state() -> None:
     @node
     def 乒(n: int) -> 数字:
@@ -331,6 +309,6 @@ def test_invalid_node_signatures_are_lf100_at_decoration() -> None:
 
 
 def test_every_error_is_a_liteflow_error() -> None:
-    for cls in (NodeError, NodeTypeError, NodeInputError, NodeTimeoutError,
+    for cls in (NodeError, NodeTypeError, NodeTimeoutError,
                 SuperstepLimitError, FlowCompileError):
         assert issubclass(cls, LiteflowError)

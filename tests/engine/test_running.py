@@ -89,7 +89,7 @@ def test_bad_inputs_are_clear_errors() -> None:
 
 def test_missing_flow_output_is_an_error() -> None:
     class 可选(TypedDict, total=False):
-        maybe: str
+        greeting: str
 
     @node
     def 不写(name: str) -> 可选:

@@ -220,7 +220,7 @@ def test_route_with_keys_lists_and_end() -> None:
 
     @flow
     def 坏路由(text: str) -> None:
-        分拣 >> route(lambda out: "长文", {"长": 长文, "短": 短文})
+        分拣 >> route(lambda out: out["kind"] + "文", {"长": 长文, "短": 短文})
 
     with pytest.raises(RouteError) as info:
         坏路由.run(text="很长很长的文本")
