@@ -1,5 +1,7 @@
 """liteflow: typed, checked, async-first workflows on the Pregel model."""
 
+from typing import TYPE_CHECKING, Any
+
 from .core.context import Context
 from .core.errors import (
     ConditionError,
@@ -31,41 +33,110 @@ from .core.events import (
     SuperStepEvent,
     TokenEvent,
 )
+from .core.state_manager import StateManager
 from .definitions import (
     END,
     START,
+    Edge,
     Flow,
+    Graph,
+    Node,
     NodeConfig,
     NodeFunction,
     UpdateStrategy,
+    Workflow,
     each,
     flow,
     node,
     route,
 )
-from .engine import Executor, LocalExecutor, RunResult, State
+from .engine import ExecutionEngine, Executor, LocalExecutor, PregelEngine, RunResult, State
 from .plan import Plan
+
+if TYPE_CHECKING:
+    from .components import (
+        AgentError,
+        AIMessage,
+        BaseTool,
+        CalculatorError,
+        ChatModelError,
+        ChatOpenAI,
+        HumanMessage,
+        SystemMessage,
+        ToolArgumentError,
+        ToolError,
+        ToolExecutionError,
+        ToolMessage,
+        ToolRegistry,
+        UnknownToolError,
+        calculator,
+        create_agent,
+        create_tool_registry,
+        tool,
+    )
+
+# Components load on first use: they pull in the openai SDK, which `import liteflow`
+# should not pay for.
+_COMPONENTS = frozenset({
+    "AIMessage",
+    "AgentError",
+    "BaseTool",
+    "CalculatorError",
+    "ChatModelError",
+    "ChatOpenAI",
+    "HumanMessage",
+    "SystemMessage",
+    "ToolArgumentError",
+    "ToolError",
+    "ToolExecutionError",
+    "ToolMessage",
+    "ToolRegistry",
+    "UnknownToolError",
+    "calculator",
+    "create_agent",
+    "create_tool_registry",
+    "tool",
+})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _COMPONENTS:
+        from . import components
+
+        return getattr(components, name)
+    raise AttributeError(f"module 'liteflow' has no attribute {name!r}")
 
 __version__ = "0.1.0"
 
 __all__ = [
     "END",
     "START",
+    "AIMessage",
+    "AgentError",
+    "BaseTool",
+    "CalculatorError",
+    "ChatModelError",
+    "ChatOpenAI",
     "ConditionError",
     "Context",
     "CustomEvent",
+    "Edge",
     "Event",
     "EventBus",
     "EventLoopError",
+    "ExecutionEngine",
     "Executor",
     "Flow",
     "FlowCompileError",
     "FlowDefinitionError",
     "FlowInputError",
     "FlowOutputError",
+    "Graph",
+    "HumanMessage",
     "InterruptNotSupportedError",
     "LiteflowError",
     "LocalExecutor",
+    "Node",
     "NodeConfig",
     "NodeError",
     "NodeFailed",
@@ -77,19 +148,33 @@ __all__ = [
     "NodeTimeoutError",
     "NodeTypeError",
     "Plan",
+    "PregelEngine",
     "RouteError",
     "RunFinished",
     "RunResult",
     "RunStarted",
     "State",
     "StateConflictError",
+    "StateManager",
     "SuperStepEvent",
     "SuperstepLimitError",
+    "SystemMessage",
     "TokenEvent",
+    "ToolArgumentError",
+    "ToolError",
+    "ToolExecutionError",
+    "ToolMessage",
+    "ToolRegistry",
+    "UnknownToolError",
     "UpdateStrategy",
+    "Workflow",
     "__version__",
+    "calculator",
+    "create_agent",
+    "create_tool_registry",
     "each",
     "flow",
     "node",
     "route",
+    "tool",
 ]

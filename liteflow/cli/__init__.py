@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..core.messages import text, use_language
 
@@ -33,7 +33,32 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(subparsers)
+    _add_legacy_flags(parser)
     return parser
+
+
+def _add_legacy_flags(parser: argparse.ArgumentParser) -> None:
+    """The design document's flags: `--demo`, `--workflow path.py[:name]` (and `--verbose`)."""
+    from .demo import add_demo_options
+    from .run import add_input_options
+
+    parser.add_argument("--demo", action="store_true", help=text("cli.demo_option"))
+    parser.add_argument("--workflow", metavar="path.py[:name]", default=None,
+                        help=text("cli.workflow_option"))
+    add_input_options(parser, suppress=False)
+    add_demo_options(parser, suppress=False)
+
+
+def _legacy_handler(args: argparse.Namespace) -> Callable[[argparse.Namespace], int] | None:
+    if getattr(args, "demo", False):
+        from .demo import run_demo
+
+        return run_demo
+    if getattr(args, "workflow", None):
+        from .run import run_workflow_flag
+
+        return run_workflow_flag
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(args_list)
-    handler = getattr(args, "handler", None)
+    handler = getattr(args, "handler", None) or _legacy_handler(args)
     if handler is None:
         parser.print_help()
         return 0

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..core.errors import LiteflowError
 
-__all__ = ["LoadError", "load_module", "module_flows", "split_target"]
+__all__ = ["LoadError", "is_flow_like", "load_module", "module_flows", "split_target"]
 
 
 class LoadError(LiteflowError):
@@ -53,8 +53,29 @@ def load_module(path: str) -> ModuleType:
     return module
 
 
-def module_flows(module: ModuleType) -> dict[str, Any]:
-    """Module-level flows (`@flow` objects), by variable name, in definition order."""
-    from ..definitions.flow import Flow
+# What makes a module-level object a flow for `check`, `graph` and `run`: it can report
+# its compiler diagnostics without raising and draw itself. `@flow` objects, builder
+# `Workflow`s and `Graph`s all do; a new kind of flow only has to provide the same.
+_FLOW_API = ("diagnostics", "plan", "to_mermaid", "to_dot")
 
-    return {name: obj for name, obj in vars(module).items() if isinstance(obj, Flow)}
+
+def is_flow_like(obj: Any) -> bool:
+    """A flow, a builder workflow or a graph instance (not a class)."""
+    if isinstance(obj, type | ModuleType):
+        return False
+    kind = type(obj)
+    own = getattr(obj, "__dict__", {})
+    # Looked up on the class (or the instance's own dict): evaluating `plan` could raise.
+    return all(hasattr(kind, attr) or attr in own for attr in _FLOW_API)
+
+
+def module_flows(module: ModuleType) -> dict[str, Any]:
+    """Module-level flows and builder workflows, by variable name, in definition order."""
+    found: dict[str, Any] = {}
+    seen: set[int] = set()
+    for name, obj in vars(module).items():
+        if name.startswith("__") or id(obj) in seen or not is_flow_like(obj):
+            continue
+        seen.add(id(obj))
+        found[name] = obj
+    return found

@@ -6,8 +6,8 @@ so observability costs nothing unless someone listens.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -82,16 +82,39 @@ class NodeRetrying(Event):
     error: BaseException
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class SuperStepEvent(Event):
-    """Emitted once per superstep, at its barrier, after the writes are applied."""
+    """Emitted once per superstep, at its barrier, after the writes are applied.
+
+    Constructible as the design document writes it, `SuperStepEvent(superstep,
+    active_nodes, completed_nodes)`; `flow` and `run_id` are then empty.
+    """
 
     superstep: int
     active_nodes: tuple[str, ...]
     completed_nodes: tuple[str, ...]
-    written_keys: tuple[str, ...] = ()
-    duration: float = 0.0
-    node_durations: Mapping[str, float] = field(default_factory=dict)
+    written_keys: tuple[str, ...]
+    duration: float
+
+    def __init__(
+        self,
+        superstep: int,
+        active_nodes: Iterable[str],
+        completed_nodes: Iterable[str],
+        written_keys: Iterable[str] = (),
+        duration: float = 0.0,
+        *,
+        flow: str = "",
+        run_id: str = "",
+    ) -> None:
+        init = object.__setattr__  # frozen: assign once, here
+        init(self, "flow", flow)
+        init(self, "run_id", run_id)
+        init(self, "superstep", superstep)
+        init(self, "active_nodes", tuple(active_nodes))
+        init(self, "completed_nodes", tuple(completed_nodes))
+        init(self, "written_keys", tuple(written_keys))
+        init(self, "duration", duration)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ class _HintCheck:
         self._is_bearable = is_bearable
 
     def __call__(self, value: Any) -> bool:
-        return self._is_bearable(value, self._hint, conf=self._conf)  # type: ignore[no-any-return]
+        return self._is_bearable(value, self._hint, conf=self._conf)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_HintCheck, (self._hint,))

@@ -3,20 +3,26 @@
 from ..core.context import Context
 from .config import NodeConfig
 from .flow import Flow, flow
+from .graph import Edge, Graph, Node
 from .node import NodeFunction, node
 from .spec import NodeSpec
 from .strategy import UpdateStrategy
 from .wiring import END, START, each, route
+from .workflow import Workflow
 
 __all__ = [
     "END",
     "START",
     "Context",
+    "Edge",
     "Flow",
+    "Graph",
+    "Node",
     "NodeConfig",
     "NodeFunction",
     "NodeSpec",
     "UpdateStrategy",
+    "Workflow",
     "each",
     "flow",
     "node",

@@ -42,7 +42,8 @@ class NodeFunction(Wirable, Generic[P, R]):
 
     def __reduce__(self) -> str:
         # Nodes pickle by reference, like the functions they wrap.
-        return self.__qualname__
+        qualname: str = self.__dict__["__qualname__"]  # set by functools.update_wrapper
+        return qualname
 
 
 @overload

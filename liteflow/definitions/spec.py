@@ -202,7 +202,7 @@ def _parameters(fn: Callable[..., Any]) -> list[tuple[str, str, Any]]:
     more than everything else done for a node.
     """
     empty = inspect.Parameter.empty
-    if type(fn) is not types.FunctionType:
+    if type(fn) is not types.FunctionType or hasattr(fn, "__signature__"):
         kinds: dict[Any, str] = {inspect.Parameter.VAR_POSITIONAL: _VAR, inspect.Parameter.VAR_KEYWORD: _VAR,
                  inspect.Parameter.POSITIONAL_ONLY: _POS_ONLY}
         return [(p.name, kinds.get(p.kind, _NORMAL), p.default)

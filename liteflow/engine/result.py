@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import reprlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -9,8 +10,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 __all__ = ["RunResult", "RunStatus", "State"]
 
+_REPR_ITEMS = 12
 _REPR = reprlib.Repr()
-_REPR.maxdict = 12
 _REPR.maxstring = 60
 _REPR.maxother = 60
 
@@ -42,8 +43,12 @@ class State(Mapping[str, Any]):
         return dict(self._data)
 
     def __repr__(self) -> str:
-        # Bounded: states can be large, and asyncio may repr a finished run's result.
-        return f"State({_REPR.repr(dict(self._data))})"
+        # Bounded (states can be large, and asyncio may repr a finished run's result),
+        # in insertion order.
+        items = [f"{key!r}: {_REPR.repr(value)}"
+                 for key, value in itertools.islice(self._data.items(), _REPR_ITEMS)]
+        more = ", ..." if len(self._data) > _REPR_ITEMS else ""
+        return f"State({{{', '.join(items)}{more}}})"
 
 
 class Overlay(Mapping[str, Any]):

@@ -119,6 +119,28 @@ class PregelRunner:
                 bus.emit(RunFinished(run.flow, run.run_id, result))
             return result
 
+    async def _run_many(self, active: tuple[int, ...], values: dict[str, Any], superstep: int,
+                        run: RunInfo) -> list[tuple[PlanNode, list[dict[str, Any]]]]:
+        """Run a superstep of several nodes (or `each` instances); writes grouped by node."""
+        nodes = self.plan.nodes
+        calls: list[NodeCall] = []
+        bounds: list[int] = []
+        for idx in active:
+            node = nodes[idx]
+            kwargs = gather_inputs(node, values, run.flow)
+            if node.each is None:
+                calls.append(NodeCall(node, kwargs, superstep, run))
+            else:
+                _expand(node, kwargs, values, superstep, run, calls, run.flow)
+            bounds.append(len(calls))
+        outs = await self.executor.execute(calls)
+        grouped = []
+        first = 0
+        for idx, end in zip(active, bounds, strict=True):
+            grouped.append((nodes[idx], outs[first:end]))
+            first = end
+        return grouped
+
     async def advance(self, point: Checkpoint, run: RunInfo,
                       after_barrier: Callable[[Checkpoint], None] | None = None) -> None:
         """Run supersteps from `point` until no node is active, updating `point` in place.
@@ -135,6 +157,9 @@ class PregelRunner:
         flow = plan.name
         values = point.values
         arrivals = point.arrivals
+        # The local executor runs a lone simple node inline anyway; calling it
+        # directly skips a coroutine per superstep.
+        inline = isinstance(self.executor, LocalExecutor)
         active = point.active
         superstep = point.superstep
         while active:
@@ -146,24 +171,23 @@ class PregelRunner:
             step_started = time.perf_counter() if bus._listeners else 0.0
 
             # 1. Calls: each active node gets only its declared inputs.
-            calls: list[NodeCall] = []
-            bounds: list[int] = []
-            for idx in active:
-                node = nodes[idx]
-                kwargs = gather_inputs(node, values, flow)
-                if node.each is None:
-                    calls.append(NodeCall(node, kwargs, superstep, run))
+            results: list[tuple[PlanNode, list[dict[str, Any]]]]
+            if len(active) == 1 and nodes[active[0]].each is None:
+                # Chains and loops: one node, one call, nothing to group.
+                node = nodes[active[0]]
+                call = NodeCall(node, gather_inputs(node, values, flow), superstep, run)
+                if inline and node.simple:
+                    results = [(node, [call.run_sync()])]
                 else:
-                    _expand(node, kwargs, values, superstep, run, calls, flow)
-                bounds.append(len(calls))
-            outs = await execute(calls)
+                    results = [(node, await execute([call]))]
+            else:
+                results = await self._run_many(active, values, superstep, run)
 
             # 2. Barrier: merge every write in plan order into a staging dict.
             staged: dict[str, Any] = {}
-            first = 0
-            for idx, end in zip(active, bounds, strict=True):
-                for pos in range(first, end):
-                    for key, value in outs[pos].items():
+            for node, writes in results:
+                for out in writes:
+                    for key, value in out.items():
                         merger = mergers.get(key)
                         if merger is None:
                             staged[key] = value
@@ -174,43 +198,37 @@ class PregelRunner:
                             else:
                                 staged[key] = merger(key, values.get(key, MISSING), value, False)
                         except MergeConflict as exc:
-                            raise StateConflictError(flow=flow, node=nodes[idx].name,
+                            raise StateConflictError(flow=flow, node=node.name,
                                                      **exc.fields) from None
-                first = end
 
             # 3. Messages: which nodes run next (conditions see the merged state).
             nxt: set[int] = set()
             view: State | None = None
-            first = 0
-            for idx, end in zip(active, bounds, strict=True):
-                node = nodes[idx]
-                if node.out_edges:
-                    if node.each is None:
-                        out = outs[first]
+            for node, writes in results:
+                if not node.out_edges:
+                    continue
+                out = writes[0] if node.each is None else _combined(writes)
+                for edge in node.out_edges:
+                    kind = edge.kind
+                    if kind == "plain":
+                        nxt.update(edge.targets)
+                    elif kind == "join":
+                        got = arrivals.setdefault(edge.join, set())
+                        got.add(node.index)
+                        # Only parents arrive, so a size check is a subset check.
+                        if len(got) == len(joins[edge.join].parents):
+                            nxt.add(edge.targets[0])
+                            got.clear()
                     else:
-                        out = {k: v for o in outs[first:end] for k, v in o.items()}
-                    for edge in node.out_edges:
-                        kind = edge.kind
-                        if kind == "plain":
-                            nxt.update(edge.targets)
-                        elif kind == "join":
-                            got = arrivals.setdefault(edge.join, set())
-                            got.add(idx)
-                            # Only parents arrive, so a size check is a subset check.
-                            if len(got) == len(joins[edge.join].parents):
-                                nxt.add(edge.targets[0])
-                                got.clear()
+                        if edge.wants_state and view is None:
+                            view = State(Overlay(staged, values))
+                        decision = _decide(edge.condition, out, view, edge.wants_state,
+                                           flow, node.name)
+                        if kind == "when":
+                            if decision:
+                                nxt.update(edge.targets)
                         else:
-                            if edge.wants_state and view is None:
-                                view = State(Overlay(staged, values))
-                            decision = _decide(edge.condition, out, view, edge.wants_state,
-                                               flow, node.name)
-                            if kind == "when":
-                                if decision:
-                                    nxt.update(edge.targets)
-                            else:
-                                nxt.update(_route(edge.route_map, decision, flow, node.name))
-                first = end
+                            nxt.update(_route(edge.route_map, decision, flow, node.name))
 
             # 4. Commit: only the written keys are touched.
             values.update(staged)
@@ -225,6 +243,11 @@ class PregelRunner:
                                         flow=flow, run_id=run.run_id))
             if after_barrier is not None:
                 after_barrier(point)
+
+
+def _combined(writes: list[dict[str, Any]]) -> dict[str, Any]:
+    """What an `each` node's conditions see: the keys its instances wrote, last one wins."""
+    return {key: value for out in writes for key, value in out.items()}
 
 
 def _expand(node: PlanNode, kwargs: dict[str, Any], values: Mapping[str, Any], superstep: int,

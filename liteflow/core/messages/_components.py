@@ -20,6 +20,15 @@ MESSAGES: dict[str, Msg] = {
         zh="工具 {tool} 不能使用 *{key} 或 **{key} 参数：每个参数都必须有名字和类型",
         en="Tool {tool} cannot take *{key} or **{key}: every argument needs a name and a type",
     ),
+    "tool.not_a_function": Msg(
+        zh="{tool} 已经是工具对象了：请用 registry.register(...) 注册它",
+        en="{tool} is already a tool object: add it with registry.register(...)",
+    ),
+    "tool.positional_only": Msg(
+        zh="工具 {tool} 的参数 {key} 是仅限位置参数；模型按名字传参，请去掉 /",
+        en="Tool {tool}: parameter {key} is positional-only, but a model passes arguments by "
+        "name; remove the /",
+    ),
     "tool.no_run": Msg(
         zh="工具 {tool} 没有实现 _run 或 _arun",
         en="Tool {tool} implements neither _run nor _arun",
@@ -66,11 +75,6 @@ MESSAGES: dict[str, Msg] = {
         zh="工具 {tool} 执行失败：{error}",
         en="Tool {tool} failed: {error}",
     ),
-    "tool.async_in_loop": Msg(
-        zh="工具 {tool} 是异步工具，不能在运行中的事件循环里同步调用；请使用 await registry.aexecute_tool(...)",
-        en="Tool {tool} is async and cannot be run synchronously inside a running event loop; "
-        "use await registry.aexecute_tool(...)",
-    ),
     # The calculator.
     "calc.empty": Msg(
         zh="计算器（{tool}）：表达式为空",
@@ -94,6 +98,10 @@ MESSAGES: dict[str, Msg] = {
         en="Calculator ({tool}): {what} is not allowed; only numbers, + - * / // % **, "
         "parentheses and {functions} are supported",
     ),
+    "calc.not_a_number": Msg(
+        zh="计算器（{tool}）：结果不是一个数（{value}）",
+        en="Calculator ({tool}): the result is not a number ({value})",
+    ),
     "calc.unknown_name": Msg(
         zh="计算器（{tool}）：未知的名字 {name}；可用的函数和常量：{functions}",
         en="Calculator ({tool}): unknown name {name}; available functions and constants: "
@@ -102,6 +110,18 @@ MESSAGES: dict[str, Msg] = {
     "calc.bad_call": Msg(
         zh="计算器（{tool}）：函数 {name} 的参数不对：{error}",
         en="Calculator ({tool}): wrong arguments for {name}: {error}",
+    ),
+    "calc.keyword_arguments": Msg(
+        zh="计算器（{tool}）：函数 {name} 不接受关键字参数",
+        en="Calculator ({tool}): {name} takes no keyword arguments",
+    ),
+    "calc.too_many_arguments": Msg(
+        zh="计算器（{tool}）：函数 {name} 最多接受 {limit} 个参数",
+        en="Calculator ({tool}): {name} takes at most {limit} arguments",
+    ),
+    "calc.argument_range": Msg(
+        zh="计算器（{tool}）：{name} 的参数必须是 {low} 到 {high} 之间的整数",
+        en="Calculator ({tool}): the argument of {name} must be an integer from {low} to {high}",
     ),
     "calc.too_large": Msg(
         zh="计算器（{tool}）：结果太大，拒绝计算 {expression}",

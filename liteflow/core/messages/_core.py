@@ -137,6 +137,9 @@ MESSAGES: dict[str, Msg] = {
                                 "edge {src} → {dst} names unknown node '{name}'. {hint}"),
     "builder.unknown_entry": Msg("入口「{name}」不是工作流 {flow} 的节点。{hint}",
                                  "entry '{name}' is not a node of workflow {flow}. {hint}"),
+    "builder.duplicate_node": Msg("工作流 {flow} 中有两个节点都叫「{name}」（另一个在 {other}）",
+                                  "workflow {flow} has two nodes named '{name}' (the other one "
+                                  "is at {other})"),
     "builder.empty": Msg("工作流 {flow} 没有任何节点：先用 add_node(名字, 函数) 添加节点",
                          "workflow {flow} has no nodes: add some with add_node(name, fn)"),
     "builder.no_entry": Msg(

@@ -1,0 +1,208 @@
+"""Run one workload of one implementation in this (fresh) process and print a JSON result.
+
+Usage (normally invoked by ``run.py``)::
+
+    python benchmarks/child.py --impl liteflow --workload chain --size 1000
+    python benchmarks/child.py --impl liteflow --workload chain --size 1000 --profile 25
+
+The last line of stdout is the JSON result. With ``--profile N`` the warm runs are profiled
+with cProfile and the top N functions by own time are printed to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import json
+import os
+import resource
+import sys
+import time
+import traceback
+import tracemalloc
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+from workloads.common import WORKLOADS  # noqa: E402
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def _check(mod: ModuleType, workload: str, size: int, raw: Any) -> None:
+    WORKLOADS[workload].check(mod.final_state(raw), size)
+
+
+def _print_profile(profiler: Any, top: int) -> None:
+    import pstats
+
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def _measure_build(mod: ModuleType, size: int, profile: int, out: dict[str, Any]) -> None:
+    mod.build_chain(10)  # prime lazy imports and caches, as any real program would have
+    gc.collect()
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        out["build_s"], built = _timed(lambda: profiler.runcall(mod.build_chain, size))
+        _print_profile(profiler, profile)
+    else:
+        out["build_s"], built = _timed(lambda: mod.build_chain(size))
+    out["run_s"] = out["build_s"]
+    WORKLOADS["build"].check({"nodes": mod.node_count(built)}, size)
+
+
+def _measure_memory(mod: ModuleType, workload: str, size: int, out: dict[str, Any]) -> Any:
+    """First run under tracemalloc: how much memory the run allocates beyond its data."""
+    runner = getattr(mod, f"run_{workload}")
+    built = out.pop("_built")
+    gc.collect()
+    rss_before = _rss_bytes()
+    tracemalloc.start()
+    raw = runner(built)
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_after = _rss_bytes()
+    _check(mod, workload, size, raw)
+    blobs = mod.final_state(raw)["blobs"]
+    data = sum(sys.getsizeof(b) for b in blobs)
+    out["memory"] = {
+        "data_bytes": data,
+        "traced_peak_bytes": peak,
+        "traced_retained_bytes": current,
+        "rss_delta_bytes": rss_after - rss_before,
+        "peak_growth_ratio": peak / data,
+        "rss_growth_ratio": (rss_after - rss_before) / data,
+    }
+    out["_built"] = built
+    return raw
+
+
+def _measure_runs(
+    mod: ModuleType,
+    workload: str,
+    size: int,
+    repeat: int,
+    budget: float,
+    profile: int,
+    out: dict[str, Any],
+) -> None:
+    runner = getattr(mod, f"run_{workload}")
+    built = out.pop("_built")
+    if workload == "big_state":
+        del built
+        built = getattr(mod, f"build_{workload}")(size)
+    gc.collect()
+    out["first_run_s"], raw = _timed(lambda: runner(built))
+    _check(mod, workload, size, raw)
+    out["supersteps_reported"] = mod.supersteps(raw)
+    del raw
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    times: list[float] = []
+    cpu_times: list[float] = []
+    for _ in range(repeat):
+        gc.collect()
+        if profiler is not None:
+            profiler.enable()
+        cpu_start = time.process_time()
+        elapsed, raw = _timed(lambda: runner(built))
+        cpu_times.append(time.process_time() - cpu_start)
+        if profiler is not None:
+            profiler.disable()
+        times.append(elapsed)
+        _check(mod, workload, size, raw)
+        del raw
+        if sum(times) >= budget:
+            break
+    if profiler is not None:
+        _print_profile(profiler, profile)
+    # Best of the warm runs: the least disturbed by anything else running on the machine.
+    out["runs_s"] = times
+    out["run_s"] = min(times)
+    out["cpu_s"] = min(cpu_times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--impl", required=True, choices=["liteflow", "langgraph", "plain"])
+    parser.add_argument("--workload", required=True, choices=sorted(WORKLOADS))
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--repeat", type=int, default=5, help="warm runs after the first run")
+    parser.add_argument(
+        "--budget", type=float, default=1.0, help="stop the warm runs once they took this long (s)"
+    )
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
+    args = parser.parse_args()
+
+    workload = WORKLOADS[args.workload]
+    out: dict[str, Any] = {
+        "impl": args.impl,
+        "workload": args.workload,
+        "size": args.size,
+        "units": workload.units(args.size),
+        "unit": workload.unit,
+        "python": sys.version.split()[0],
+        "correct": False,
+        "error": None,
+    }
+    if args.impl == "liteflow" and ROOT not in sys.path:
+        sys.path.insert(1, ROOT)  # liteflow comes from the work tree
+    status = 0
+    try:
+        out["import_s"], mod = _timed(
+            lambda: importlib.import_module(f"workloads.{args.impl}_impl")
+        )
+        out["version"] = mod.version()
+        if args.workload == "build":
+            _measure_build(mod, args.size, args.profile, out)
+        else:
+            gc.collect()
+            out["build_s"], out["_built"] = _timed(
+                lambda: getattr(mod, f"build_{args.workload}")(args.size)
+            )
+            if args.workload == "big_state":
+                _measure_memory(mod, args.workload, args.size, out)
+            _measure_runs(
+                mod, args.workload, args.size, args.repeat, args.budget, args.profile, out
+            )
+        out["per_unit_us"] = out["run_s"] / out["units"] * 1e6
+        if "cpu_s" in out:
+            out["cpu_per_unit_us"] = out["cpu_s"] / out["units"] * 1e6
+        if "first_run_s" in out:
+            out["first_per_unit_us"] = out["first_run_s"] / out["units"] * 1e6
+        out["correct"] = True
+    except Exception as exc:  # reported to the parent, which shows it in the report
+        out["error"] = f"{type(exc).__name__}: {exc}"
+        out["traceback"] = traceback.format_exc(limit=8)
+        status = 1
+    out.pop("_built", None)
+    out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sys.stdout.flush()
+    print(json.dumps(out), flush=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

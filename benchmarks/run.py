@@ -1,0 +1,731 @@
+"""Benchmark liteflow against LangGraph and a plain-Python lower bound.
+
+Every measurement runs in a fresh subprocess (``child.py``): liteflow and plain with this
+interpreter, LangGraph with ``benchmarks/.venv-langgraph`` (made by ``setup_langgraph.sh``;
+skipped with a note if absent). Each (implementation, workload) is run several times; the
+report gives medians and min–max, the LangGraph/liteflow ratio from the same session, peak
+memory, and whether liteflow meets its targets.
+
+    python benchmarks/run.py                       # full run, writes benchmarks/RESULTS.md
+    python benchmarks/run.py --quick               # smoke test: tiny sizes, correctness only
+    python benchmarks/run.py --only chain,loop --runs 3 --out /tmp/r.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+from workloads.common import (  # noqa: E402
+    ASYNC_SLEEP_S,
+    SWEEP_SIZES,
+    SWEEP_SIZES_QUICK,
+    WORKLOADS,
+)
+
+IMPLS = ("liteflow", "langgraph", "plain")
+LANGGRAPH_PYTHON = os.path.join(HERE, ".venv-langgraph", "bin", "python")
+#: What ``import`` time is measured for, per implementation.
+IMPORT_MODULES = {"liteflow": "liteflow", "langgraph": "langgraph.graph", "plain": "asyncio"}
+IMPORT_SNIPPET = (
+    "import sys, time\n"
+    "t = time.perf_counter()\n"
+    "__import__(sys.argv[1])\n"
+    "print(time.perf_counter() - t)\n"
+)
+CHILD_TIMEOUT_S = 600
+SECTIONS = (*WORKLOADS, "sweep", "import")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    workload: str
+    metric: str
+    limit: float
+    unit: str
+
+
+TARGETS = (
+    Target("chain", "µs per superstep", 6.0, "µs"),
+    Target("loop", "µs per superstep", 6.0, "µs"),
+    Target("fanout", "µs per branch", 8.0, "µs"),
+    Target("async_io", f"wall time / {ASYNC_SLEEP_S} s ideal", 1.3, "×"),
+    Target("big_state", "peak allocated / data size", 1.2, "×"),
+    Target("build", "µs per node", 30.0, "µs"),
+    Target("import", "import liteflow", 0.3, "s"),
+)
+
+
+@dataclass
+class Session:
+    """Everything measured in one invocation of this script."""
+
+    quick: bool
+    runs: int
+    impls: tuple[str, ...]
+    notes: list[str] = field(default_factory=list)
+    #: (impl, workload, size) -> one JSON result per child process
+    results: dict[tuple[str, str, int], list[dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    imports: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    import_breakdown: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    load_before: str = ""
+    load_after: str = ""
+    seconds: float = 0.0
+
+
+# ---- running children ----------------------------------------------------------------------
+
+
+def interpreter(impl: str) -> str:
+    return LANGGRAPH_PYTHON if impl == "langgraph" else sys.executable
+
+
+def child_env(impl: str) -> dict[str, str]:
+    env = dict(os.environ)
+    if impl != "langgraph":  # liteflow is imported from the work tree
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def run_child(impl: str, workload: str, size: int, repeat: int, budget: float) -> dict[str, Any]:
+    cmd = [
+        interpreter(impl),
+        os.path.join(HERE, "child.py"),
+        f"--impl={impl}",
+        f"--workload={workload}",
+        f"--size={size}",
+        f"--repeat={repeat}",
+        f"--budget={budget}",
+    ]
+    base: dict[str, Any] = {"impl": impl, "workload": workload, "size": size, "correct": False}
+    try:
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, env=child_env(impl)
+        )
+    except subprocess.TimeoutExpired:
+        return {**base, "error": f"timed out after {CHILD_TIMEOUT_S} s"}
+    lines = proc.stdout.strip().splitlines()
+    try:
+        result: dict[str, Any] = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        return {**base, "error": f"exit {proc.returncode}: " + " | ".join(tail)}
+    return result
+
+
+def time_import(impl: str) -> float | None:
+    cmd = [interpreter(impl), "-c", IMPORT_SNIPPET, IMPORT_MODULES[impl]]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env(impl), check=False)
+    if proc.returncode != 0:
+        return None
+    return float(proc.stdout.strip().splitlines()[-1])
+
+
+def import_breakdown(impl: str, top: int = 8) -> dict[str, list[tuple[str, float]]]:
+    """Where `import liteflow` spends its time, from one ``python -X importtime`` run.
+
+    Returns the packages it pulls in (cumulative seconds, by top-level name) and its own
+    modules (self seconds), each the ``top`` largest.
+    """
+    module = IMPORT_MODULES[impl]
+    cmd = [interpreter(impl), "-X", "importtime", "-c", f"import {module}"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env(impl), check=False)
+    rows: list[tuple[int, str, float, float]] = []  # depth, name, self s, cumulative s
+    for line in proc.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if not line.startswith("import time:") or len(parts) != 3:
+            continue
+        try:
+            own, cumulative = float(parts[0]) / 1e6, float(parts[1]) / 1e6
+        except ValueError:
+            continue  # the header line
+        name = parts[2].rstrip()
+        depth = (len(name) - len(name.lstrip())) // 2
+        rows.append((depth, name.strip(), own, cumulative))
+    # The block of `import liteflow` ends at its depth-0 row; startup imports precede it.
+    end = next((i for i, r in enumerate(rows) if r[0] == 0 and r[1] == module), None)
+    if end is None:
+        return {}
+    begin = max((i for i in range(end) if rows[i][0] == 0), default=-1) + 1
+    root = module.split(".")[0]
+    deps: dict[str, float] = {}
+    own: dict[str, float] = {}
+    block = rows[begin : end + 1]
+    for i, (depth, name, self_s, cumulative) in enumerate(block):
+        top_level = name.split(".")[0]
+        if top_level == root:
+            own[name] = self_s
+            continue
+        # A package counts where a liteflow module imports it directly (its parent row,
+        # the next one a level up, is liteflow's).
+        parent = next((r[1] for r in block[i + 1 :] if r[0] == depth - 1), "")
+        if parent.split(".")[0] == root:
+            deps[top_level] = deps.get(top_level, 0.0) + cumulative
+
+    def largest(d: dict[str, float]) -> list[tuple[str, float]]:
+        return sorted(d.items(), key=lambda kv: -kv[1])[:top]
+
+    return {"deps": largest(deps), "own": largest(own)}
+
+
+# ---- the plan of a session -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    impl: str
+    workload: str
+    size: int
+    run: int
+    runs: int
+
+
+def plan_jobs(
+    sections: Sequence[str], impls: Sequence[str], quick: bool, runs: int, sweep_runs: int
+) -> list[Job]:
+    """Interleave implementations and runs, so slow drifts of the machine hit all alike."""
+    jobs: list[Job] = []
+    for r in range(runs):
+        for name in sections:
+            if name not in WORKLOADS:
+                continue
+            w = WORKLOADS[name]
+            size = w.quick_size if quick else w.full_size
+            jobs += [Job(impl, name, size, r, runs) for impl in impls]
+    if "sweep" in sections:
+        chain_size = WORKLOADS["chain"].quick_size if quick else WORKLOADS["chain"].full_size
+        sizes = SWEEP_SIZES_QUICK if quick else SWEEP_SIZES
+        have_chain = "chain" in sections
+        for r in range(sweep_runs):
+            for size in sizes:
+                if have_chain and size == chain_size:
+                    continue  # measured by the chain workload already
+                jobs += [Job(impl, "chain", size, r, sweep_runs) for impl in impls]
+    return jobs
+
+
+def run_session(args: argparse.Namespace) -> Session:
+    impls = tuple(i for i in IMPLS if i in args.impls)
+    session = Session(quick=args.quick, runs=args.runs, impls=impls)
+    if "langgraph" in impls and not os.path.exists(LANGGRAPH_PYTHON):
+        session.impls = tuple(i for i in impls if i != "langgraph")
+        session.notes.append(
+            "LangGraph was skipped: `benchmarks/.venv-langgraph` does not exist "
+            "(run `bash benchmarks/setup_langgraph.sh`)."
+        )
+    impls = session.impls
+    sections = [s for s in SECTIONS if s in args.only]
+    sweep_runs = min(args.runs, args.sweep_runs)
+    repeat, budget = (1, 0.0) if args.quick else (args.repeat, args.budget)
+
+    jobs = plan_jobs(sections, impls, args.quick, args.runs, sweep_runs)
+    session.load_before = load_average()
+    started = time.perf_counter()
+    for k, job in enumerate(jobs, 1):
+        res = run_child(job.impl, job.workload, job.size, repeat, budget)
+        session.results[(job.impl, job.workload, job.size)].append(res)
+        if res.get("correct"):
+            status = f"{res['per_unit_us']:.2f} µs/{res['unit']}"
+        else:
+            status = f"FAILED: {res.get('error')}"
+            session.failures.append(f"{job.impl} {job.workload} n={job.size}: {res.get('error')}")
+        elapsed = time.perf_counter() - started
+        log(
+            f"[{k}/{len(jobs)} {elapsed:5.0f}s] {job.impl:9} {job.workload:9} n={job.size:<5} "
+            f"run {job.run + 1}/{job.runs}: {status}"
+        )
+
+    if "import" in sections:
+        for impl in impls:
+            time_import(impl)  # prime the bytecode caches
+            for _ in range(args.runs):
+                t = time_import(impl)
+                if t is None:
+                    session.failures.append(f"{impl}: `import {IMPORT_MODULES[impl]}` failed")
+                    break
+                session.imports[impl].append(t)
+            log(f"import {IMPORT_MODULES[impl]:16} {fmt_stats(session.imports[impl], 3)} s")
+        if "liteflow" in impls:
+            session.import_breakdown = import_breakdown("liteflow")
+    session.load_after = load_average()
+    session.seconds = time.perf_counter() - started
+    return session
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---- statistics ----------------------------------------------------------------------------
+
+
+def fmt_stats(values: Sequence[float], digits: int = 2) -> str:
+    if not values:
+        return "–"
+    med = statistics.median(values)
+    if len(values) == 1:
+        return f"{med:.{digits}f}"
+    return f"{med:.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def values(session: Session, impl: str, workload: str, size: int, key: str) -> list[float]:
+    out = []
+    for res in session.results.get((impl, workload, size), []):
+        if not res.get("correct"):
+            continue
+        value: Any = res
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, int | float):
+            out.append(float(value))
+    return out
+
+
+def median_or_none(xs: Sequence[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+def target_value(session: Session, impl: str, target: Target) -> float | None:
+    if target.workload == "import":
+        return median_or_none(session.imports.get(impl, []))
+    size = workload_size(session, target.workload)
+    if target.workload == "async_io":
+        return median_or_none(
+            [v / ASYNC_SLEEP_S for v in values(session, impl, "async_io", size, "run_s")]
+        )
+    if target.workload == "big_state":
+        return median_or_none(values(session, impl, "big_state", size, "memory.peak_growth_ratio"))
+    return median_or_none(values(session, impl, target.workload, size, "per_unit_us"))
+
+
+def workload_size(session: Session, workload: str) -> int:
+    w = WORKLOADS[workload]
+    return w.quick_size if session.quick else w.full_size
+
+
+def ratio(numerator: float | None, denominator: float | None) -> str:
+    if numerator is None or denominator is None or denominator == 0:
+        return "–"
+    r = numerator / denominator
+    return f"{r:.0f}×" if r >= 100 else f"{r:.1f}×" if r >= 1 else f"{r:.2f}×"
+
+
+def num(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+# ---- the report ----------------------------------------------------------------------------
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def machine_info() -> dict[str, str]:
+    info = {"os": platform.platform(), "cores": str(os.cpu_count())}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal"):
+                    info["memory"] = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
+                    break
+    except OSError:
+        pass
+    return info
+
+
+def package_versions(impl: str, names: Iterable[str]) -> dict[str, str]:
+    code = (
+        "import importlib.metadata as m, json, sys\n"
+        "out = {}\n"
+        "for n in sys.argv[1:]:\n"
+        "    try: out[n] = m.version(n)\n"
+        "    except m.PackageNotFoundError: pass\n"
+        "print(json.dumps(out))\n"
+    )
+    proc = subprocess.run(
+        [interpreter(impl), "-c", code, *names], capture_output=True, text=True, check=False
+    )
+    try:
+        found: dict[str, str] = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        return {}
+    return found
+
+
+def git_commit() -> str | None:
+    """HEAD's short hash, noting uncommitted changes under liteflow/ (read-only git calls)."""
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(
+            ["git", "-C", ROOT, *args], capture_output=True, text=True, check=False
+        )
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", "liteflow")
+    except OSError:
+        return None
+    if not head:
+        return None
+    return head + (" plus uncommitted changes in liteflow/" if dirty else "")
+
+
+def impl_version(session: Session, impl: str) -> str:
+    for (i, _, _), results in session.results.items():
+        for res in results:
+            if i == impl and res.get("version"):
+                return str(res["version"])
+    return impl
+
+
+def render(session: Session, argv: Sequence[str]) -> str:
+    m = machine_info()
+    impls = session.impls
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines: list[str] = ["# liteflow benchmarks", ""]
+    if session.quick:
+        lines += ["> Quick (smoke) mode: tiny sizes, one run. Timings are not meaningful.", ""]
+    commit = git_commit()
+    lf_deps = package_versions("liteflow", ["networkx", "beartype", "typing-extensions"])
+    lines += [
+        f"- Date: {now}",
+        f"- Machine: {m.get('cpu', '?')}, {m['cores']} cores, {m.get('memory', '?')} RAM; "
+        f"{m['os']}; load average (1, 5, 15 min) {session.load_before} at the start,"
+        f" {session.load_after} at the end",
+        f"- Python {platform.python_version()} ({platform.python_implementation()})",
+        f"- {impl_version(session, 'liteflow')}"
+        + (f" (commit {commit})" if commit else " (work tree)")
+        + ", with "
+        + ", ".join(f"{k} {v}" for k, v in lf_deps.items()),
+    ]
+    if "langgraph" in impls:
+        lg = package_versions("langgraph", ["langgraph", "langchain-core"])
+        lines.append("- " + ", ".join(f"{k} {v}" for k, v in lg.items()) + " (own virtualenv)")
+    lines += [
+        f"- Command: `python benchmarks/run.py {' '.join(argv)}`".rstrip()
+        + f" ({session.seconds / 60:.1f} min)",
+        "",
+    ]
+    lines += [f"> {note}" for note in session.notes]
+    lines += [
+        "Each cell is the median over fresh processes, with min–max in brackets"
+        f" ({session.runs} process{'es' if session.runs != 1 else ''} per cell; the chain-size"
+        " sweep uses at most 3). In each process the graph is built once and run once (the"
+        " *first run*), then run again up to 5 times (at most ~1 s in total); the process"
+        " reports the best of those warm runs. Per-unit times are the wall time of one run"
+        " divided by the number of supersteps, branches or nodes; *CPU* is the process CPU"
+        " time of that run, all threads, divided likewise (less sensitive to other load on the"
+        " machine). liteflow runs with default options (runtime type checks on); *vs liteflow*"
+        " is each implementation's median divided by liteflow's.",
+        "",
+        *render_targets(session),
+    ]
+    for name in WORKLOADS:
+        if any(key[1] == name for key in session.results):
+            lines += render_workload(session, name)
+    lines += render_sweep(session)
+    lines += render_imports(session)
+    if session.failures:
+        lines += ["## Failures", ""] + [f"- {f}" for f in session.failures] + [""]
+    lines += [
+        "## Reproduce",
+        "",
+        "```sh",
+        "bash benchmarks/setup_langgraph.sh   # once: LangGraph in benchmarks/.venv-langgraph",
+        "python benchmarks/run.py             # about 5 minutes on 2 cores",
+        "python benchmarks/child.py --impl liteflow --workload chain --size 1000 --profile 25",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render_targets(session: Session) -> list[str]:
+    lines = [
+        "## Targets (liteflow)",
+        "",
+        "| workload | metric | target | liteflow | LangGraph | plain | LangGraph / liteflow"
+        " | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for t in TARGETS:
+        measured = (
+            bool(session.imports)
+            if t.workload == "import"
+            else any(k[1] == t.workload for k in session.results)
+        )
+        if not measured:
+            continue
+        got = {impl: target_value(session, impl, t) for impl in session.impls}
+        lf = got.get("liteflow")
+        if session.quick:
+            met = "n/a (quick)"
+        elif lf is None:
+            met = "no result"
+        else:
+            met = "✅ yes" if lf <= t.limit else "❌ no"
+        digits = 3 if t.unit == "s" else 2
+        cells = [num(got.get(i), digits) if i in got else "–" for i in IMPLS]
+        lines.append(
+            f"| {t.workload} | {t.metric} | ≤ {t.limit:g} {t.unit} | {cells[0]} | {cells[1]} "
+            f"| {cells[2]} | {ratio(got.get('langgraph'), lf)} | {met} |"
+        )
+    return [*lines, ""]
+
+
+def render_workload(session: Session, name: str) -> list[str]:
+    w = WORKLOADS[name]
+    size = workload_size(session, name)
+    lines = [f"## {name} (N={size})", "", f"{w.description}.", ""]
+    lf = median_or_none(values(session, "liteflow", name, size, "per_unit_us"))
+    if name == "build":
+        header = "| implementation | µs per node | total ms | peak RSS MB | vs liteflow |"
+    elif name == "big_state":
+        header = (
+            "| implementation | µs per superstep | first run µs/superstep | peak allocated / data"
+            " | RSS growth / data | peak RSS MB | vs liteflow |"
+        )
+    elif name == "async_io":
+        header = (
+            f"| implementation | wall ms (ideal {ASYNC_SLEEP_S * 1000:g}) | × ideal "
+            "| µs per branch | first run ms | build ms | peak RSS MB | vs liteflow |"
+        )
+    else:
+        header = (
+            f"| implementation | µs per {w.unit} | CPU µs per {w.unit} | first run µs/{w.unit}"
+            " | build ms | peak RSS MB | vs liteflow |"
+        )
+    lines += [header, "|" + "---|" * (header.count("|") - 1)]
+    for impl in session.impls:
+        key = (impl, name, size)
+        if key not in session.results:
+            continue
+        per_unit = values(session, impl, name, size, "per_unit_us")
+        rss = [v / 1024 for v in values(session, impl, name, size, "maxrss_kb")]
+        vs = ratio(median_or_none(per_unit), lf)
+        if not per_unit:
+            errors = {str(r.get("error")) for r in session.results[key]}
+            lines.append(f"| {impl} | failed: {'; '.join(sorted(errors))} |")
+            continue
+        if name == "build":
+            total = [v * 1000 for v in values(session, impl, name, size, "build_s")]
+            row = [fmt_stats(per_unit), fmt_stats(total, 1), fmt_stats(rss, 0), vs]
+        elif name == "big_state":
+            row = [
+                fmt_stats(per_unit),
+                fmt_stats(values(session, impl, name, size, "first_per_unit_us")),
+                fmt_stats(values(session, impl, name, size, "memory.peak_growth_ratio")),
+                fmt_stats(values(session, impl, name, size, "memory.rss_growth_ratio")),
+                fmt_stats(rss, 0),
+                vs,
+            ]
+        elif name == "async_io":
+            wall = values(session, impl, name, size, "run_s")
+            first = [v * 1000 for v in values(session, impl, name, size, "first_run_s")]
+            build = [v * 1000 for v in values(session, impl, name, size, "build_s")]
+            row = [
+                fmt_stats([v * 1000 for v in wall], 1),
+                fmt_stats([v / ASYNC_SLEEP_S for v in wall]),
+                fmt_stats(per_unit),
+                fmt_stats(first, 1),
+                fmt_stats(build, 1),
+                fmt_stats(rss, 0),
+                vs,
+            ]
+        else:
+            build = [v * 1000 for v in values(session, impl, name, size, "build_s")]
+            row = [
+                fmt_stats(per_unit),
+                fmt_stats(values(session, impl, name, size, "cpu_per_unit_us")),
+                fmt_stats(values(session, impl, name, size, "first_per_unit_us")),
+                fmt_stats(build, 1),
+                fmt_stats(rss, 0),
+                vs,
+            ]
+        lines.append(f"| {impl} | " + " | ".join(row) + " |")
+    lines.append("")
+    if name == "big_state":
+        data = values(session, session.impls[0], name, size, "memory.data_bytes")
+        if data:
+            lines += [
+                f"Data: {size} strings of 50 KB = {statistics.median(data) / 1e6:.2f} MB."
+                " *Peak allocated* is tracemalloc's peak over the first run (everything the run"
+                " allocated, data included) divided by the data size; *RSS growth* is the"
+                " resident-set growth over that run, divided likewise.",
+                "",
+            ]
+    if name in ("chain", "loop", "big_state"):
+        reported = {
+            r.get("supersteps_reported")
+            for r in session.results.get(("liteflow", name, size), [])
+            if r.get("correct")
+        } - {None}
+        expected = w.units(size)
+        if reported and reported != {expected}:
+            lines += [
+                f"Note: liteflow reported {sorted(reported)} supersteps, expected {expected}.",
+                "",
+            ]
+    return lines
+
+
+def render_sweep(session: Session) -> list[str]:
+    sizes = sorted({size for (_, w, size) in session.results if w == "chain"})
+    if len(sizes) < 2:
+        return []
+    lines = [
+        "## Chain sweep: µs per superstep by chain length",
+        "",
+        "A flat row means the per-step cost does not grow with the graph.",
+        "",
+        "| N | " + " | ".join(session.impls) + " | LangGraph / liteflow |",
+        "|---|" + "---|" * (len(session.impls) + 1),
+    ]
+    for size in sizes:
+        meds = {
+            impl: median_or_none(values(session, impl, "chain", size, "per_unit_us"))
+            for impl in session.impls
+        }
+        cells = [
+            fmt_stats(values(session, impl, "chain", size, "per_unit_us")) for impl in session.impls
+        ]
+        lines.append(
+            f"| {size} | "
+            + " | ".join(cells)
+            + f" | {ratio(meds.get('langgraph'), meds.get('liteflow'))} |"
+        )
+    return [*lines, ""]
+
+
+def render_imports(session: Session) -> list[str]:
+    if not session.imports:
+        return []
+    lines = [
+        "## Import time (fresh process, seconds)",
+        "",
+        "| implementation | statement | seconds |",
+        "|---|---|---|",
+    ]
+    for impl in session.impls:
+        lines.append(
+            f"| {impl} | `import {IMPORT_MODULES[impl]}` | {fmt_stats(session.imports[impl], 3)} |"
+        )
+    lines.append("")
+    breakdown = session.import_breakdown
+    if breakdown:
+        lines += [
+            "Where `import liteflow` spends its time (one `python -X importtime` run): the"
+            " largest packages it loads (cumulative) and its own slowest modules (self time).",
+            "",
+            "| package loaded | seconds | liteflow module | seconds |",
+            "|---|---|---|---|",
+        ]
+        deps, own = breakdown.get("deps", []), breakdown.get("own", [])
+        for k in range(max(len(deps), len(own))):
+            d = f"{deps[k][0]} | {deps[k][1]:.3f}" if k < len(deps) else " | "
+            o = f"{own[k][0]} | {own[k][1]:.3f}" if k < len(own) else " | "
+            lines.append(f"| {d} | {o} |")
+        lines.append("")
+    return lines
+
+
+# ---- entry point ---------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="smoke mode: tiny sizes, one run")
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections (default: all of {','.join(SECTIONS)})",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per cell")
+    parser.add_argument("--sweep-runs", type=int, default=3, help="processes per sweep cell")
+    parser.add_argument("--repeat", type=int, default=5, help="warm runs per process (max)")
+    parser.add_argument("--budget", type=float, default=1.0, help="warm-run seconds per process")
+    parser.add_argument(
+        "--impls", default=",".join(IMPLS), help="comma-separated implementations to run"
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="Markdown report (default: benchmarks/RESULTS.md; "
+        "in --quick mode the report is printed instead)",
+    )
+    parser.add_argument("--json", default=None, help="also write the raw results as JSON")
+    args = parser.parse_args(argv)
+    args.only = [s.strip() for s in args.only.split(",") if s.strip()]
+    args.impls = [s.strip() for s in args.impls.split(",") if s.strip()]
+    unknown = [s for s in args.only if s not in SECTIONS] + [
+        i for i in args.impls if i not in IMPLS
+    ]
+    if unknown:
+        parser.error(f"unknown section or implementation: {', '.join(unknown)}")
+    if args.quick:
+        args.runs = 1
+    if args.out is None and not args.quick:
+        args.out = os.path.join(HERE, "RESULTS.md")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    session = run_session(args)
+    report = render(session, argv)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(report)
+        log(f"wrote {args.out}")
+    else:
+        print(report)
+    if args.json:
+        payload = {
+            "quick": session.quick,
+            "impls": list(session.impls),
+            "notes": session.notes,
+            "failures": session.failures,
+            "results": [r for rs in session.results.values() for r in rs],
+            "imports": session.imports,
+        }
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(payload, f, indent=1)
+    for failure in session.failures:
+        log(f"FAILED {failure}")
+    return 1 if session.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Create benchmarks/.venv-langgraph with a pinned LangGraph, isolated from liteflow's
+# environment so the two never share dependencies. Safe to run repeatedly.
+set -euo pipefail
+
+LANGGRAPH_VERSION="${LANGGRAPH_VERSION:-1.2.24}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENV="$HERE/.venv-langgraph"
+PYTHON="${PYTHON:-python3}"
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+    echo "creating $VENV"
+    "$PYTHON" -m venv "$VENV"
+fi
+
+installed="$("$VENV/bin/python" -c \
+    'import importlib.metadata as m; print(m.version("langgraph"))' 2>/dev/null || true)"
+if [[ "$installed" == "$LANGGRAPH_VERSION" ]]; then
+    echo "langgraph $installed already installed in $VENV"
+    exit 0
+fi
+
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "langgraph==$LANGGRAPH_VERSION"
+"$VENV/bin/python" -c \
+    'import importlib.metadata as m; print("installed langgraph", m.version("langgraph"))'

@@ -1,0 +1,124 @@
+"""Workload definitions shared by every implementation: sizes, units and correctness checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+#: Each async branch of ``async_io`` sleeps this long; the ideal run time is one such sleep.
+ASYNC_SLEEP_S = 0.05
+#: Size in characters (= bytes, ASCII) of each string that ``big_state`` appends.
+BLOB_CHARS = 50 * 1024
+
+
+def blob(i: int) -> str:
+    """A fresh 50 KB string, distinct per step so nothing can be shared or interned."""
+    head = f"{i:08d}"
+    return head + chr(65 + i % 26) * (BLOB_CHARS - len(head))
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    name: str
+    description: str
+    full_size: int
+    quick_size: int
+    #: What one "unit" of the per-unit time is, and how many units a run of ``size`` has.
+    unit: str
+    units: Callable[[int], int]
+    check: Callable[[Mapping[str, Any], int], None]
+
+
+def _check_chain(state: Mapping[str, Any], n: int) -> None:
+    assert state["counter"] == n, f"counter={state['counter']!r}, expected {n}"
+
+
+def _check_loop(state: Mapping[str, Any], n: int) -> None:
+    assert state["i"] == n, f"i={state['i']!r}, expected {n}"
+    assert state["j"] == n, f"j={state['j']!r}, expected {n}"
+
+
+def _check_fanout(state: Mapping[str, Any], n: int) -> None:
+    items = state["items"]
+    assert isinstance(items, list), f"items is {type(items).__name__}, expected list"
+    assert len(items) == n, f"len(items)={len(items)}, expected {n}"
+    assert sorted(items) == list(range(n)), "items are not exactly 0..n-1"
+    assert state["count"] == n, f"count={state['count']!r}, expected {n}"
+    assert state["total"] == n * (n - 1) // 2, f"total={state['total']!r}"
+
+
+def _check_big_state(state: Mapping[str, Any], n: int) -> None:
+    blobs = state["blobs"]
+    assert len(blobs) == n, f"len(blobs)={len(blobs)}, expected {n}"
+    assert sorted(blobs) == [blob(i) for i in range(n)], "blobs differ from the expected strings"
+    assert state["counter"] == n, f"counter={state['counter']!r}, expected {n}"
+
+
+def _check_build(state: Mapping[str, Any], n: int) -> None:
+    assert state["nodes"] == n, f"compiled graph has {state['nodes']} nodes, expected {n}"
+
+
+WORKLOADS: dict[str, Workload] = {
+    w.name: w
+    for w in (
+        Workload(
+            "chain",
+            "N sequential trivial sync nodes, each incrementing a counter",
+            full_size=1000,
+            quick_size=20,
+            unit="superstep",
+            units=lambda n: n,
+            check=_check_chain,
+        ),
+        Workload(
+            "loop",
+            "two-node cycle with a conditional back edge, N iterations (2N supersteps)",
+            full_size=2000,
+            quick_size=20,
+            unit="superstep",
+            units=lambda n: 2 * n,
+            check=_check_loop,
+        ),
+        Workload(
+            "fanout",
+            "1 -> N parallel trivial sync branches (APPEND to a list) -> aggregator",
+            full_size=1000,
+            quick_size=20,
+            unit="branch",
+            units=lambda n: n,
+            check=_check_fanout,
+        ),
+        Workload(
+            "async_io",
+            f"1 -> N async branches, each awaiting asyncio.sleep({ASYNC_SLEEP_S}) -> aggregator",
+            full_size=1000,
+            quick_size=20,
+            unit="branch",
+            units=lambda n: n,
+            check=_check_fanout,
+        ),
+        Workload(
+            "big_state",
+            "N-step chain, each step appending a fresh 50 KB string to a list",
+            full_size=200,
+            quick_size=10,
+            unit="superstep",
+            units=lambda n: n,
+            check=_check_big_state,
+        ),
+        Workload(
+            "build",
+            "build and compile an N-node chain (nothing runs)",
+            full_size=2000,
+            quick_size=20,
+            unit="node",
+            units=lambda n: n,
+            check=_check_build,
+        ),
+    )
+}
+
+#: Chain sizes of the sweep that shows whether the per-step cost stays flat.
+SWEEP_SIZES = (250, 500, 1000, 2000, 4000)
+SWEEP_SIZES_QUICK = (5, 10)

@@ -1,0 +1,219 @@
+"""The workloads on LangGraph: ``StateGraph`` over a ``TypedDict`` state, compiled once.
+
+Lists that several nodes extend use ``Annotated[list, operator.add]``. Each graph is compiled in
+``build_*`` (outside the timed region, except in the ``build`` workload where building and
+compiling *is* what is timed). The recursion limit is raised to fit the workload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Annotated, Any, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+
+from .common import ASYNC_SLEEP_S, blob
+
+
+def version() -> str:
+    return f"langgraph {importlib.metadata.version('langgraph')}"
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    graph: Any
+    #: Called per run, so no run can see a list left over from a previous one.
+    inputs: Callable[[], dict[str, Any]]
+    recursion_limit: int
+
+    def invoke(self) -> dict[str, Any]:
+        config = {"recursion_limit": self.recursion_limit}
+        result: dict[str, Any] = self.graph.invoke(self.inputs(), config)
+        return result
+
+    async def ainvoke(self) -> dict[str, Any]:
+        config = {"recursion_limit": self.recursion_limit}
+        result: dict[str, Any] = await self.graph.ainvoke(self.inputs(), config)
+        return result
+
+
+# ---- chain / build -------------------------------------------------------------------------
+
+
+class ChainState(TypedDict):
+    counter: int
+
+
+def _make_step(i: int) -> Callable[[ChainState], dict[str, Any]]:
+    def step(state: ChainState) -> dict[str, Any]:
+        return {"counter": state["counter"] + 1}
+
+    step.__name__ = f"step_{i}"
+    return step
+
+
+def build_chain(n: int) -> Compiled:
+    builder = StateGraph(ChainState)
+    names = [f"step_{i}" for i in range(n)]
+    for i, name in enumerate(names):
+        builder.add_node(name, _make_step(i))
+    builder.add_edge(START, names[0])
+    for a, b in pairwise(names):
+        builder.add_edge(a, b)
+    builder.add_edge(names[-1], END)
+    return Compiled(builder.compile(), lambda: {"counter": 0}, n + 10)
+
+
+def run_chain(compiled: Compiled) -> dict[str, Any]:
+    return compiled.invoke()
+
+
+# ---- loop ----------------------------------------------------------------------------------
+
+
+class LoopState(TypedDict):
+    i: int
+    j: int
+
+
+def _ping(state: LoopState) -> dict[str, Any]:
+    return {"i": state["i"] + 1}
+
+
+def _pong(state: LoopState) -> dict[str, Any]:
+    return {"j": state["j"] + 1}
+
+
+def build_loop(n: int) -> Compiled:
+    builder = StateGraph(LoopState)
+    builder.add_node("ping", _ping)
+    builder.add_node("pong", _pong)
+    builder.add_edge(START, "ping")
+    builder.add_edge("ping", "pong")
+    builder.add_conditional_edges(
+        "pong", lambda state: "ping" if state["j"] < n else END, ["ping", END]
+    )
+    return Compiled(builder.compile(), lambda: {"i": 0, "j": 0}, 2 * n + 10)
+
+
+def run_loop(compiled: Compiled) -> dict[str, Any]:
+    return compiled.invoke()
+
+
+# ---- fanout / async_io ---------------------------------------------------------------------
+
+
+class FanState(TypedDict, total=False):
+    seed: int
+    base: int
+    items: Annotated[list[int], operator.add]
+    count: int
+    total: int
+
+
+def _source(state: FanState) -> dict[str, Any]:
+    return {"base": state["seed"]}
+
+
+def _aggregate(state: FanState) -> dict[str, Any]:
+    items = state["items"]
+    return {"count": len(items), "total": sum(items)}
+
+
+def _make_branch(i: int) -> Callable[[FanState], dict[str, Any]]:
+    def branch(state: FanState) -> dict[str, Any]:
+        return {"items": [state["base"] + i]}
+
+    branch.__name__ = f"branch_{i}"
+    return branch
+
+
+def _make_async_branch(i: int) -> Callable[[FanState], Any]:
+    async def branch(state: FanState) -> dict[str, Any]:
+        await asyncio.sleep(ASYNC_SLEEP_S)
+        return {"items": [state["base"] + i]}
+
+    branch.__name__ = f"branch_{i}"
+    return branch
+
+
+def _build_fan(n: int, make: Callable[[int], Any]) -> Compiled:
+    builder = StateGraph(FanState)
+    builder.add_node("source", _source)
+    builder.add_node("aggregate", _aggregate)
+    names = [f"branch_{i}" for i in range(n)]
+    for i, name in enumerate(names):
+        builder.add_node(name, make(i))
+        builder.add_edge("source", name)
+    builder.add_edge(START, "source")
+    builder.add_edge(names, "aggregate")  # join: waits for every branch
+    builder.add_edge("aggregate", END)
+    return Compiled(builder.compile(), lambda: {"seed": 0, "items": []}, 10)
+
+
+def build_fanout(n: int) -> Compiled:
+    return _build_fan(n, _make_branch)
+
+
+def run_fanout(compiled: Compiled) -> dict[str, Any]:
+    return compiled.invoke()
+
+
+def build_async_io(n: int) -> Compiled:
+    return _build_fan(n, _make_async_branch)
+
+
+def run_async_io(compiled: Compiled) -> dict[str, Any]:
+    return asyncio.run(compiled.ainvoke())
+
+
+# ---- big_state -----------------------------------------------------------------------------
+
+
+class BlobState(TypedDict):
+    counter: int
+    blobs: Annotated[list[str], operator.add]
+
+
+def _make_blob_step(i: int) -> Callable[[BlobState], dict[str, Any]]:
+    def step(state: BlobState) -> dict[str, Any]:
+        return {"counter": state["counter"] + 1, "blobs": [blob(i)]}
+
+    step.__name__ = f"blob_{i}"
+    return step
+
+
+def build_big_state(n: int) -> Compiled:
+    builder = StateGraph(BlobState)
+    names = [f"blob_{i}" for i in range(n)]
+    for i, name in enumerate(names):
+        builder.add_node(name, _make_blob_step(i))
+    builder.add_edge(START, names[0])
+    for a, b in pairwise(names):
+        builder.add_edge(a, b)
+    builder.add_edge(names[-1], END)
+    return Compiled(builder.compile(), lambda: {"counter": 0, "blobs": []}, n + 10)
+
+
+def run_big_state(compiled: Compiled) -> dict[str, Any]:
+    return compiled.invoke()
+
+
+# ---- normalisation -------------------------------------------------------------------------
+
+
+def final_state(raw: dict[str, Any]) -> dict[str, Any]:
+    return raw
+
+
+def supersteps(raw: Any) -> int | None:
+    return None
+
+
+def node_count(compiled: Compiled) -> int:
+    return len(compiled.graph.builder.nodes)

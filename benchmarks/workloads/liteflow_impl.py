@@ -1,0 +1,219 @@
+"""The workloads on liteflow's decorator DSL, with default options (runtime type checks on).
+
+Nodes are created programmatically (``node(fn)`` on a function whose ``__name__`` was set) and
+wired inside a ``@flow`` body, which liteflow traces and compiles once, at decoration.
+"""
+
+# No ``from __future__ import annotations`` here: the nodes' hints must stay real objects,
+# since the node functions are created inside factory functions.
+
+import asyncio
+import importlib.metadata
+from collections.abc import Callable
+from itertools import pairwise
+from typing import Annotated, Any, TypedDict
+
+import liteflow
+from liteflow import START, UpdateStrategy, flow, node
+
+from .common import ASYNC_SLEEP_S, blob
+
+
+def version() -> str:
+    found = getattr(liteflow, "__version__", None)
+    if found is None:
+        try:
+            found = importlib.metadata.version("liteflow")
+        except importlib.metadata.PackageNotFoundError:
+            found = "unknown"
+    return f"liteflow {found}"
+
+
+def _named(fn: Callable[..., Any], name: str) -> Any:
+    fn.__name__ = name
+    fn.__qualname__ = name
+    return node(fn)
+
+
+# ---- chain / build -------------------------------------------------------------------------
+
+
+class ChainOut(TypedDict):
+    counter: int
+
+
+def _make_step(i: int) -> Any:
+    def step(counter: int) -> ChainOut:
+        return {"counter": counter + 1}
+
+    return _named(step, f"step_{i}")
+
+
+def build_chain(n: int) -> Any:
+    steps = [_make_step(i) for i in range(n)]
+
+    @flow(max_supersteps=n + 10)
+    def chain(counter: int) -> ChainOut:
+        for a, b in pairwise(steps):
+            a >> b
+
+    return chain
+
+
+def run_chain(chain: Any) -> Any:
+    return chain.run(counter=0)
+
+
+# ---- loop ----------------------------------------------------------------------------------
+
+
+class PingOut(TypedDict):
+    i: int
+
+
+class PongOut(TypedDict):
+    j: int
+
+
+class LoopOut(TypedDict):
+    i: int
+    j: int
+
+
+def build_loop(n: int) -> Any:
+    @node
+    def ping(i: int) -> PingOut:
+        return {"i": i + 1}
+
+    @node
+    def pong(j: int) -> PongOut:
+        return {"j": j + 1}
+
+    @flow(max_supersteps=2 * n + 10)
+    def loop(i: int, j: int) -> LoopOut:
+        START >> ping
+        ping >> pong
+        pong >> ping.when(lambda out: out["j"] < n)
+
+    return loop
+
+
+def run_loop(loop: Any) -> Any:
+    return loop.run(i=0, j=0)
+
+
+# ---- fanout / async_io ---------------------------------------------------------------------
+
+
+class SourceOut(TypedDict):
+    base: int
+
+
+class BranchOut(TypedDict):
+    items: Annotated[list[int], UpdateStrategy.APPEND]
+
+
+class FanOut(TypedDict):
+    count: int
+    total: int
+
+
+def _make_branch(i: int) -> Any:
+    def branch(base: int) -> BranchOut:
+        return {"items": [base + i]}
+
+    return _named(branch, f"branch_{i}")
+
+
+def _make_async_branch(i: int) -> Any:
+    async def branch(base: int) -> BranchOut:
+        await asyncio.sleep(ASYNC_SLEEP_S)
+        return {"items": [base + i]}
+
+    return _named(branch, f"branch_{i}")
+
+
+def _build_fan(n: int, make: Callable[[int], Any]) -> Any:
+    @node
+    def source(seed: int) -> SourceOut:
+        return {"base": seed}
+
+    @node
+    def aggregate(items: list[int]) -> FanOut:
+        return {"count": len(items), "total": sum(items)}
+
+    branches = [make(i) for i in range(n)]
+
+    @flow(max_supersteps=10)
+    def fan(seed: int) -> FanOut:
+        source >> branches
+        branches >> aggregate  # join: runs once, after every branch
+
+    return fan
+
+
+def build_fanout(n: int) -> Any:
+    return _build_fan(n, _make_branch)
+
+
+def run_fanout(fan: Any) -> Any:
+    return fan.run(seed=0)
+
+
+def build_async_io(n: int) -> Any:
+    return _build_fan(n, _make_async_branch)
+
+
+def run_async_io(fan: Any) -> Any:
+    return fan.run(seed=0)
+
+
+# ---- big_state -----------------------------------------------------------------------------
+
+
+class BlobOut(TypedDict):
+    counter: int
+    blobs: Annotated[list[str], UpdateStrategy.APPEND]
+
+
+class BigOut(TypedDict):
+    counter: int
+    blobs: list[str]
+
+
+def _make_blob_step(i: int) -> Any:
+    def step(counter: int) -> BlobOut:
+        return {"counter": counter + 1, "blobs": [blob(i)]}
+
+    return _named(step, f"blob_{i}")
+
+
+def build_big_state(n: int) -> Any:
+    steps = [_make_blob_step(i) for i in range(n)]
+
+    @flow(max_supersteps=n + 10)
+    def big(counter: int) -> BigOut:
+        for a, b in pairwise(steps):
+            a >> b
+
+    return big
+
+
+def run_big_state(big: Any) -> Any:
+    return big.run(counter=0)
+
+
+# ---- normalisation -------------------------------------------------------------------------
+
+
+def final_state(raw: Any) -> dict[str, Any]:
+    state: dict[str, Any] = raw.final_state.to_dict()
+    return state
+
+
+def supersteps(raw: Any) -> int | None:
+    return int(raw.supersteps)
+
+
+def node_count(compiled: Any) -> int:
+    return len(compiled.plan.nodes)

@@ -1,0 +1,176 @@
+"""Lower bound: the same workloads as hand-written plain Python / asyncio, no framework.
+
+Each node is still a separate function called with keyword arguments taken from a state dict,
+and its returned dict is merged back, so the comparison isolates what a framework adds on top
+of "call the functions in the right order".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import platform
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from .common import ASYNC_SLEEP_S, blob
+
+Fn = Callable[..., dict[str, Any]]
+
+
+def version() -> str:
+    return f"Python {platform.python_version()}"
+
+
+def _make_step(i: int) -> Fn:
+    def step(counter: int) -> dict[str, Any]:
+        return {"counter": counter + 1}
+
+    step.__name__ = f"step_{i}"
+    return step
+
+
+# ---- chain / build -------------------------------------------------------------------------
+
+
+def build_chain(n: int) -> list[Fn]:
+    return [_make_step(i) for i in range(n)]
+
+
+def run_chain(steps: list[Fn]) -> dict[str, Any]:
+    state: dict[str, Any] = {"counter": 0}
+    for step in steps:
+        state.update(step(counter=state["counter"]))
+    return state
+
+
+# ---- loop ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    ping: Fn
+    pong: Fn
+    until: Callable[[dict[str, Any]], bool]
+
+
+def build_loop(n: int) -> Loop:
+    def ping(i: int) -> dict[str, Any]:
+        return {"i": i + 1}
+
+    def pong(j: int) -> dict[str, Any]:
+        return {"j": j + 1}
+
+    return Loop(ping, pong, lambda out: out["j"] < n)
+
+
+def run_loop(loop: Loop) -> dict[str, Any]:
+    state: dict[str, Any] = {"i": 0, "j": 0}
+    while True:
+        state.update(loop.ping(i=state["i"]))
+        out = loop.pong(j=state["j"])
+        state.update(out)
+        if not loop.until(out):
+            return state
+
+
+# ---- fanout / async_io ---------------------------------------------------------------------
+
+
+def _source(seed: int) -> dict[str, Any]:
+    return {"base": seed}
+
+
+def _aggregate(items: list[int]) -> dict[str, Any]:
+    return {"count": len(items), "total": sum(items)}
+
+
+def _make_branch(i: int) -> Fn:
+    def branch(base: int) -> dict[str, Any]:
+        return {"items": [base + i]}
+
+    branch.__name__ = f"branch_{i}"
+    return branch
+
+
+def build_fanout(n: int) -> list[Fn]:
+    return [_make_branch(i) for i in range(n)]
+
+
+def run_fanout(branches: list[Fn]) -> dict[str, Any]:
+    state: dict[str, Any] = {"seed": 0, "items": []}
+    state.update(_source(seed=state["seed"]))
+    base = state["base"]
+    for branch in branches:
+        state["items"].extend(branch(base=base)["items"])
+    state.update(_aggregate(items=state["items"]))
+    return state
+
+
+AsyncFn = Callable[..., Coroutine[Any, Any, dict[str, Any]]]
+
+
+def _make_async_branch(i: int) -> AsyncFn:
+    async def branch(base: int) -> dict[str, Any]:
+        await asyncio.sleep(ASYNC_SLEEP_S)
+        return {"items": [base + i]}
+
+    branch.__name__ = f"branch_{i}"
+    return branch
+
+
+def build_async_io(n: int) -> list[AsyncFn]:
+    return [_make_async_branch(i) for i in range(n)]
+
+
+async def _run_async_io(branches: list[AsyncFn]) -> dict[str, Any]:
+    state: dict[str, Any] = {"seed": 0, "items": []}
+    state.update(_source(seed=state["seed"]))
+    base = state["base"]
+    for out in await asyncio.gather(*(branch(base=base) for branch in branches)):
+        state["items"].extend(out["items"])
+    state.update(_aggregate(items=state["items"]))
+    return state
+
+
+def run_async_io(branches: list[AsyncFn]) -> dict[str, Any]:
+    return asyncio.run(_run_async_io(branches))
+
+
+# ---- big_state -----------------------------------------------------------------------------
+
+
+def _make_blob_step(i: int) -> Fn:
+    def step(counter: int) -> dict[str, Any]:
+        return {"counter": counter + 1, "blobs": [blob(i)]}
+
+    step.__name__ = f"blob_{i}"
+    return step
+
+
+def build_big_state(n: int) -> list[Fn]:
+    return [_make_blob_step(i) for i in range(n)]
+
+
+def run_big_state(steps: list[Fn]) -> dict[str, Any]:
+    state: dict[str, Any] = {"counter": 0, "blobs": []}
+    for step in steps:
+        out = step(counter=state["counter"])
+        state["counter"] = out["counter"]
+        state["blobs"].extend(out["blobs"])
+    return state
+
+
+# ---- normalisation -------------------------------------------------------------------------
+
+
+def final_state(raw: dict[str, Any]) -> dict[str, Any]:
+    return raw
+
+
+def supersteps(raw: Any) -> int | None:
+    return None
+
+
+def node_count(runnable: list[Fn]) -> int:
+    return len(runnable)

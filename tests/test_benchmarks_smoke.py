@@ -1,0 +1,47 @@
+"""The benchmark harness's quick mode: every workload runs and is correct (no timing checks)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKLOADS = ("chain", "loop", "fanout", "async_io", "big_state", "build")
+IMPLS = ("liteflow", "plain")
+
+
+def test_quick_mode_runs_every_workload_correctly(tmp_path: Path) -> None:
+    raw = tmp_path / "results.json"
+    report = tmp_path / "report.md"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--quick",
+            "--impls",
+            ",".join(IMPLS),
+            "--json",
+            str(raw),
+            "--out",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+
+    payload = json.loads(raw.read_text(encoding="utf-8"))
+    assert payload["failures"] == []
+    seen = {(r["impl"], r["workload"]) for r in payload["results"] if r["correct"]}
+    for impl in IMPLS:
+        for workload in WORKLOADS:
+            assert (impl, workload) in seen, f"{impl} {workload} missing or incorrect"
+    assert payload["imports"]["liteflow"], "import liteflow was not measured"
+
+    text = report.read_text(encoding="utf-8")
+    for workload in WORKLOADS:
+        assert f"## {workload} (" in text
