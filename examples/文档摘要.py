@@ -23,7 +23,8 @@ class 汇编结果(TypedDict):
 
 @node
 def 收集文档(folder: str) -> 文档集:
-    return {"documents": [f"{folder}/第{i}章：关于工作流编排的讨论。细节从略。" for i in range(1, 6)]}
+    chapters = [f"{folder}/第{i}章：关于工作流编排的讨论。细节从略。" for i in range(1, 6)]
+    return {"documents": chapters}
 
 
 @node

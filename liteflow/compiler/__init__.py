@@ -13,15 +13,36 @@ from ..core.errors import FlowCompileError
 from ..definitions.decl import FlowDecl
 from ..plan import Plan
 from .build import CompileContext, build_graph
+from .concurrency import check_joins, check_parallel_writes
+from .conditions import check_conditions
+from .dataflow import check_dataflow
 from .diagnostics import CODES, Diagnostic, collect_mode, collecting
+from .keys import check_flow_outputs, check_strategies, check_unread_outputs
 from .structure import check_cycles, check_reachability, check_signatures
+from .typeflow import check_each, check_fallbacks, check_types
 
 __all__ = ["CODES", "PASSES", "Diagnostic", "collect_mode", "compile_decl", "compile_flow"]
 
 Pass = Callable[[CompileContext], None]
 
-# Order matters only in that later passes may assume earlier ones found no error.
-PASSES: Sequence[Pass] = (check_signatures, check_reachability, check_cycles)
+# Every pass runs, so one compile reports every problem. The semantic passes skip what
+# the structural ones already reported (nodes with LF100 problems, unknown or unreachable
+# nodes) instead of piling consequences on top. Any error means no plan is assembled.
+PASSES: Sequence[Pass] = (
+    check_signatures,     # LF100
+    check_reachability,   # LF202
+    check_cycles,         # LF203
+    check_dataflow,       # LF101
+    check_conditions,     # LF101 (condition reads), LF201 (route keys)
+    check_types,          # LF102
+    check_fallbacks,      # LF100, LF102
+    check_each,           # LF105
+    check_flow_outputs,   # LF103
+    check_strategies,     # LF104
+    check_joins,          # LF204
+    check_parallel_writes,  # LF301
+    check_unread_outputs,   # LF302
+)
 
 
 def compile_decl(decl: FlowDecl) -> tuple[Plan | None, list[Diagnostic]]:

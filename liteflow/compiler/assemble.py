@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Callable, Mapping
+from functools import lru_cache
+from types import CodeType
 from typing import Any
 
 from tenacity import retry_if_exception, stop_after_attempt, wait_exponential
@@ -14,6 +16,7 @@ from ..core.merge import Merger, merger_for
 from ..core.typecheck import describe_type, make_checker
 from ..definitions.spec import InputSpec, NodeSpec, OutputSpec, Reducer
 from ..plan import (
+    EMPTY,
     EachPlan,
     FrozenMap,
     JoinGroup,
@@ -37,8 +40,10 @@ def assemble_plan(ctx: CompileContext) -> Plan:
     out_edges: dict[int, list[PlanEdge]] = {i: [] for i in range(len(names))}
     for edge in edges:
         out_edges[edge.source].append(edge)
+    shared = _Shared()
     nodes = tuple(
-        _plan_node(ctx, i, ctx.specs[name], tuple(out_edges[i])) for i, name in enumerate(names)
+        _plan_node(ctx, i, ctx.specs[name], tuple(out_edges[i]), shared)
+        for i, name in enumerate(names)
     )
     return Plan(
         name=decl.name,
@@ -65,7 +70,12 @@ def _edges(ctx: CompileContext, index: Mapping[str, int]
     edges: list[PlanEdge] = []
     joins: list[JoinGroup] = []
     for decl in ctx.decl.edges:
-        targets = tuple(index[t.name] for t in decl.targets)
+        targets = tuple([index[t.name] for t in decl.targets])
+        if decl.kind == "plain":  # the common case, kept lean
+            for src in decl.sources:
+                edges.append(PlanEdge("plain", index[src.name], targets, None, False, EMPTY, -1,
+                                      "", decl.file, decl.line))
+            continue
         wants_state = _arity(decl.condition) >= 2 if decl.condition is not None else False
         label = _label(decl.condition) if decl.kind == "when" else ""
         if decl.kind == "join":
@@ -78,15 +88,15 @@ def _edges(ctx: CompileContext, index: Mapping[str, int]
             continue
         route_map: Mapping[str, tuple[int, ...]] = FrozenMap(
             {key: tuple(index[t.name] for t in specs) for key, specs in decl.route_map}
-        )
+        ) if decl.route_map else EMPTY
         for src in decl.sources:
             edges.append(PlanEdge(decl.kind, index[src.name], targets, decl.condition,
                                   wants_state, route_map, -1, label, decl.file, decl.line))
     return tuple(edges), tuple(joins)
 
 
-def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge, ...]
-               ) -> PlanNode:
+def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge, ...],
+               shared: _Shared) -> PlanNode:
     checks = spec.config.check_types and ctx.decl.check_types
     config = spec.config
     each = None
@@ -99,15 +109,16 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         each = EachPlan(items_key, item_param, checker, describe_type(item.hint))
         inputs = tuple(x for x in spec.inputs if x.name != item_param)
     fallback = config.fallback
+    outputs, required_outputs = shared.outputs_of(spec.outputs, checks)
     return PlanNode(
         index=i,
         name=spec.name,
         fn=spec.fn,
         is_async=spec.is_async,
-        inputs=tuple(_input(x, checks) for x in inputs),
+        inputs=tuple([shared.input(x, checks) for x in inputs]),
         context_param=spec.context_param,
-        outputs=FrozenMap({o.name: _output(o, checks) for o in spec.outputs}),
-        required_outputs=tuple(o.name for o in spec.outputs if o.required),
+        outputs=outputs,
+        required_outputs=required_outputs,
         retry=_retry(config.retry_count, config.retry_delay, config.backoff, config.max_delay,
                      config.retry_on),
         timeout=config.timeout,
@@ -120,22 +131,56 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         each=each,
         takes_state=spec.takes_state,
         open_outputs=spec.open_outputs,
-        metadata=FrozenMap(dict(config.metadata)),
+        metadata=FrozenMap(dict(config.metadata)) if config.metadata else EMPTY,
         simple=(not spec.is_async and config.retry_count == 0 and config.timeout is None
                 and not (fallback is not None and inspect.iscoroutinefunction(fallback))),
         edges_want_state=any(e.wants_state for e in out),
     )
 
 
+class _Shared:
+    """Equal plan parts are built once per plan and shared: they are immutable, and nodes
+    made by one factory (a 2,000-step chain) all declare the same inputs and outputs."""
+
+    def __init__(self) -> None:
+        self.inputs: dict[tuple[InputSpec, bool], PlanInput] = {}
+        self.outputs: dict[tuple[tuple[OutputSpec, ...], bool],
+                           tuple[FrozenMap, tuple[str, ...]]] = {}
+
+    def input(self, spec: InputSpec, checks: bool) -> PlanInput:
+        try:
+            found = self.inputs.get((spec, checks))
+        except TypeError:  # an unhashable default or hint
+            return _input(spec, checks)
+        if found is None:
+            found = self.inputs[(spec, checks)] = _input(spec, checks)
+        return found
+
+    def outputs_of(self, specs: tuple[OutputSpec, ...], checks: bool
+                   ) -> tuple[FrozenMap, tuple[str, ...]]:
+        try:
+            found = self.outputs.get((specs, checks))
+        except TypeError:
+            return _outputs(specs, checks)
+        if found is None:
+            found = self.outputs[(specs, checks)] = _outputs(specs, checks)
+        return found
+
+
+def _outputs(specs: tuple[OutputSpec, ...], checks: bool) -> tuple[FrozenMap, tuple[str, ...]]:
+    return (FrozenMap({o.name: _output(o, checks) for o in specs}),
+            tuple(o.name for o in specs if o.required))
+
+
 def _input(spec: InputSpec, checks: bool) -> PlanInput:
     return PlanInput(spec.name, spec.name, spec.required,
                      make_checker(spec.hint) if checks else None,
-                     describe_type(spec.hint), spec.default)
+                     _describe(spec.hint), spec.default)
 
 
 def _output(spec: OutputSpec, checks: bool) -> PlanOutput:
     return PlanOutput(spec.name, spec.required, make_checker(spec.hint) if checks else None,
-                      describe_type(spec.hint))
+                      _describe(spec.hint))
 
 
 def _retry(retries: int, delay: float, backoff: float, max_delay: float,
@@ -189,38 +234,69 @@ def _arity(fn: Callable[..., Any]) -> int:
 
 
 def _label(fn: Callable[..., Any] | None) -> str:
-    if fn is None:
-        return ""
-    name = getattr(fn, "__name__", "")
-    return "when" if not name or name == "<lambda>" else name
+    from .conditions import condition_label
+
+    return condition_label(fn)
 
 
-def _code_hash(fn: Any, h: Any) -> None:
-    target = inspect.unwrap(fn) if callable(fn) else fn
+@lru_cache(maxsize=2048)
+def _code_bytes(code: CodeType) -> bytes:
+    # Nodes made by one factory share a code object: hash its bytes once.
+    return code.co_code + repr(code.co_consts).encode()
+
+
+def _code_hash(fn: Any) -> bytes:
+    # `inspect.unwrap` only for wrappers: it is slow, and most nodes are plain functions.
+    target = inspect.unwrap(fn) if hasattr(fn, "__wrapped__") else fn
     code = getattr(target, "__code__", None)
-    if code is not None:
-        h.update(code.co_code)
-        h.update(repr(code.co_consts).encode())
-    else:
-        h.update(repr(type(fn)).encode())
+    if isinstance(code, CodeType):
+        return _code_bytes(code)
+    return repr(type(fn)).encode()
+
+
+@lru_cache(maxsize=4096)
+def _signature_text(inputs: tuple[InputSpec, ...], outputs: tuple[OutputSpec, ...]) -> str:
+    text = [f"I|{i.name}|{_describe(i.hint)}|{i.required}" for i in inputs]
+    text += [f"O|{o.name}|{_describe(o.hint)}|{o.required}|{o.reducer!r}" for o in outputs]
+    return "".join(text)
+
+
+def _signature(spec: NodeSpec) -> str:
+    try:
+        return _signature_text(spec.inputs, spec.outputs)
+    except TypeError:  # an unhashable hint or default
+        return _signature_text.__wrapped__(spec.inputs, spec.outputs)
+
+
+@lru_cache(maxsize=4096)
+def _describe_cached(hint: Any) -> str:
+    return describe_type(hint)
+
+
+def _describe(hint: Any) -> str:
+    try:
+        return _describe_cached(hint)
+    except TypeError:  # unhashable hint
+        return describe_type(hint)
 
 
 def _fingerprint(ctx: CompileContext) -> str:
     """A content hash of the flow: names, keys, types, strategies, wiring and code."""
-    h = hashlib.sha256()
+    # The pieces are hashed in one call; nodes sharing a signature share its text.
+    parts: list[bytes] = []
+    add = parts.append
     decl = ctx.decl
-    h.update(f"{decl.name}|{decl.version}".encode())
+    add(f"{decl.name}|{decl.version}".encode())
     for spec in ctx.specs.values():
-        h.update(f"N|{spec.name}|{spec.kind}".encode())
-        for i in spec.inputs:
-            h.update(f"I|{i.name}|{describe_type(i.hint)}|{i.required}".encode())
-        for o in spec.outputs:
-            h.update(f"O|{o.name}|{describe_type(o.hint)}|{o.required}|{o.reducer!r}".encode())
-        _code_hash(spec.fn, h)
+        add(f"N|{spec.name}|{spec.kind}{_signature(spec)}".encode())
+        add(_code_hash(spec.fn))
     for edge in decl.edges:
-        h.update(f"E|{edge.kind}|{[s.name for s in edge.sources]}|"
-                 f"{[t.name for t in edge.targets]}|{[k for k, _ in edge.route_map]}".encode())
+        sources = "\x1f".join([s.name for s in edge.sources])
+        targets = "\x1f".join([t.name for t in edge.targets])
+        routes = "\x1f".join([k for k, _ in edge.route_map])
+        add(f"E|{edge.kind}|{sources}>{targets}>{routes}".encode())
         if edge.condition is not None:
-            _code_hash(edge.condition, h)
+            add(_code_hash(edge.condition))
+    h = hashlib.sha256(b"".join(parts))
     h.update(f"S|{ctx.entries}|{sorted(decl.maps.items())}".encode())
     return h.hexdigest()[:16]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import linecache
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
-from ..core.messages import text
+from ..core.messages import text, use_language
 from ..definitions.spec import NodeSpec
 
-__all__ = ["CODES", "Diagnostic", "Severity", "collecting", "problem_diagnostics"]
+__all__ = ["CODES", "Diagnostic", "Phrase", "Severity", "collecting", "def_position",
+           "line_position", "problem_diagnostics"]
 
 Severity = Literal["error", "warning"]
 
@@ -50,7 +53,9 @@ class Diagnostic:
         return CODES[self.code]
 
     def message(self, language: str | None = None) -> str:
-        return text(self.msg_id, language, **self.fields)
+        # Nested phrases (hints) render in the same language as the message.
+        with use_language(language):
+            return text(self.msg_id, **self.fields).rstrip()
 
     def format(self, language: str | None = None) -> str:
         """`path:line:col: LF101 error: message`, as compilers print it."""
@@ -61,6 +66,47 @@ class Diagnostic:
         return {"code": self.code, "severity": self.severity, "file": self.file,
                 "line": self.line, "flow": self.flow, "node": self.node,
                 "message": self.message(language)}
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A catalog message used as a field of another one, rendered in that one's language."""
+
+    msg_id: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def __format__(self, spec: str) -> str:
+        return text(self.msg_id, **self.fields)
+
+    def __str__(self) -> str:
+        return text(self.msg_id, **self.fields)
+
+
+@lru_cache(maxsize=1024)
+def def_position(file: str, line: int) -> tuple[int, int]:
+    """The `def` line and column of a function whose code starts at `line`.
+
+    A decorated function's code starts at its first decorator; compilers point at
+    the `def`, so look past the decorators.
+    """
+    for offset in range(64):
+        source = linecache.getline(file, line + offset)
+        if not source:
+            break
+        if source.lstrip().startswith(("def ", "async def ")):
+            return line + offset, _column(source)
+    return line_position(file, line)
+
+
+@lru_cache(maxsize=1024)
+def line_position(file: str, line: int) -> tuple[int, int]:
+    """`line` and the column of its first non-blank character (1-based)."""
+    source = linecache.getline(file, line)
+    return line, _column(source) if source.strip() else 1
+
+
+def _column(source: str) -> int:
+    return len(source) - len(source.lstrip()) + 1
 
 
 _collecting: ContextVar[bool] = ContextVar("liteflow_collecting", default=False)
@@ -82,7 +128,10 @@ def collect_mode() -> Iterator[None]:
 
 def problem_diagnostics(spec: NodeSpec, flow: str | None) -> list[Diagnostic]:
     """LF100 diagnostics for the definition problems recorded in a node's spec."""
+    line, col = def_position(spec.file, spec.line)
+    fields: dict[str, Any] = {"flow": flow or "-"}
     return [
-        Diagnostic("LF100", p.msg_id, dict(p.fields), spec.file, spec.line, 1, flow, spec.name)
+        Diagnostic("LF100", p.msg_id, {**fields, **p.fields}, spec.file, line, col, flow,
+                   spec.name)
         for p in spec.problems
     ]

@@ -13,7 +13,8 @@ __all__ = ["check_cycles", "check_reachability", "check_signatures"]
 def check_signatures(ctx: CompileContext) -> None:
     """LF100: definition problems recorded when the functions were read."""
     for problem in ctx.decl.problems:
-        ctx.report("LF100", problem.msg_id, **dict(problem.fields))
+        fields = {"node": ctx.decl.name, **problem.fields}
+        ctx.report("LF100", problem.msg_id, **fields)
     for spec in ctx.specs.values():
         ctx.diagnostics.extend(problem_diagnostics(spec, ctx.decl.name))
 
@@ -26,10 +27,7 @@ def check_reachability(ctx: CompileContext) -> None:
     if not ctx.entries:
         ctx.report("LF202", "check.no_entry")
         return
-    reached: set[str] = set()
-    for entry in ctx.entries:
-        reached.add(entry)
-        reached |= nx.descendants(ctx.graph, entry)
+    reached = ctx.reached
     for name in ctx.specs:
         if name not in reached:
             ctx.report("LF202", "check.unreachable", node=name,
@@ -41,13 +39,17 @@ def check_cycles(ctx: CompileContext) -> None:
 
     Joins are left out: a join waits for all its parents, so a cycle through one can stall.
     """
+    remaining = _nodes_on_plain_cycles(ctx)
+    if not remaining:
+        return
     plain: nx.DiGraph[str] = nx.DiGraph()
-    plain.add_nodes_from(ctx.graph.nodes)
+    plain.add_nodes_from(remaining)
     wiring_line: dict[tuple[str, str], tuple[str, int]] = {}
-    for src, dst, data in ctx.graph.edges(data=True):
-        if data["kind"] == "plain":
-            plain.add_edge(src, dst)
-            wiring_line.setdefault((src, dst), (data["decl"].file, data["decl"].line))
+    for src in remaining:
+        for dst, kind, edge, _key in ctx.succ[src]:
+            if kind == "plain" and dst in remaining:
+                plain.add_edge(src, dst)
+                wiring_line.setdefault((src, dst), (edge.file, edge.line))
     order = {name: i for i, name in enumerate(ctx.specs)}
     for component in nx.strongly_connected_components(plain):
         if len(component) == 1:
@@ -58,6 +60,29 @@ def check_cycles(ctx: CompileContext) -> None:
         file, line = wiring_line[(cycle[-1], cycle[0])]
         ctx.report("LF203", "check.endless_cycle", node=cycle[0], file=file, line=line,
                    cycle=" → ".join([*cycle, cycle[0]]))
+
+
+def _nodes_on_plain_cycles(ctx: CompileContext) -> set[str]:
+    """Nodes left after peeling off, repeatedly, those with no incoming plain edge.
+
+    What remains holds every plain-edge cycle (plus nodes downstream of one); for the
+    common acyclic flow nothing remains and networkx is not needed at all.
+    """
+    indegree = dict.fromkeys(ctx.specs, 0)
+    for out in ctx.succ.values():
+        for dst, kind, _edge, _key in out:
+            if kind == "plain":
+                indegree[dst] += 1
+    ready = [name for name, degree in indegree.items() if degree == 0]
+    while ready:
+        name = ready.pop()
+        del indegree[name]
+        for dst, kind, _edge, _key in ctx.succ[name]:
+            if kind == "plain":
+                indegree[dst] -= 1
+                if indegree[dst] == 0:
+                    ready.append(dst)
+    return set(indegree)
 
 
 def _cycle_in(graph: nx.DiGraph[str], component: set[str], order: dict[str, int]) -> list[str]:

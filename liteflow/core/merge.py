@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from ..definitions.strategy import UpdateStrategy
+
 __all__ = ["MISSING", "MergeConflict", "Merger", "deep_merge", "merger_for"]
 
 
@@ -38,7 +39,7 @@ def _ignore(key: str, current: Any, new: Any, owned: bool) -> Any:
     return new if current is MISSING else current
 
 
-class MergeConflict(Exception):  # noqa: N818 - internal signal, turned into StateConflictError
+class MergeConflict(Exception):
     """Raised by the RAISE strategy; the runner adds flow and node and re-raises."""
 
     def __init__(self, key: str, old: Any, new: Any) -> None:

@@ -203,7 +203,8 @@ def _parameters(fn: Callable[..., Any]) -> list[tuple[str, str, Any]]:
     """
     empty = inspect.Parameter.empty
     if type(fn) is not types.FunctionType or hasattr(fn, "__signature__"):
-        kinds: dict[Any, str] = {inspect.Parameter.VAR_POSITIONAL: _VAR, inspect.Parameter.VAR_KEYWORD: _VAR,
+        kinds: dict[Any, str] = {inspect.Parameter.VAR_POSITIONAL: _VAR,
+                                 inspect.Parameter.VAR_KEYWORD: _VAR,
                  inspect.Parameter.POSITIONAL_ONLY: _POS_ONLY}
         return [(p.name, kinds.get(p.kind, _NORMAL), p.default)
                 for p in inspect.signature(fn).parameters.values()]

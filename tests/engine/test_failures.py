@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from typing import Any, TypedDict
 
@@ -51,7 +52,7 @@ def test_retries_with_exponential_backoff_then_success() -> None:
     ).run(q="好")
     assert result.output == {"answer": "好!"}
     assert len(attempts) == 4
-    gaps = [b - a for a, b in zip(attempts, attempts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(attempts)]
     for gap, expected in zip(gaps, [0.05, 0.1, 0.2], strict=True):
         assert expected <= gap < expected + 0.08, gaps
     assert [r.attempt for r in retries] == [1, 2, 3]

@@ -1,0 +1,242 @@
+"""LF101: every required input must be defined whenever its node runs.
+
+A must-be-defined analysis over the activation graph, solved as a greatest fixpoint so
+that cycles are handled exactly. It mirrors the runner:
+
+- the flow's inputs (with their defaults) are the initial state, so they are always set;
+- a node activated by a plain, `.when` or `route` edge from `p` runs after `p`
+  finished, so it sees everything `p` saw plus `p`'s required outputs (any parent);
+- a join `[a, b] >> c` fires once all parents finished since `c` last ran, so `c` sees
+  the union of what its parents guarantee;
+- a node activated in several ways sees only what every way guarantees (intersection);
+- optional inputs (with defaults) and `Context` parameters are never required; an
+  `each` worker's item parameter comes from the element, and its items key is read
+  from the state, so that key is required.
+
+State keys are never removed, so "defined" only grows along a run. Key sets are
+Python integers used as bit sets: a 2,000-node chain costs a few thousand big-int
+operations.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+from ..definitions.spec import NodeSpec
+from .build import CompileContext, suggestion
+from .diagnostics import Phrase
+
+__all__ = ["check_dataflow", "guaranteed_keys"]
+
+_ENTRY = -1  # an activation by START (the initial state only)
+
+
+class _Problem:
+    """The equations of one flow: key bits and, per node, what it needs and what it adds."""
+
+    def __init__(self, ctx: CompileContext) -> None:
+        self.ctx = ctx
+        self.order = [n for n in ctx.specs if n in ctx.reached]
+        self.index = {name: i for i, name in enumerate(self.order)}
+        keys: dict[str, int] = {}  # key → its bit
+        self.keys = keys
+        self.need: list[int] = []
+        self.gen: list[int] = []
+        # Only keys somebody requires matter; the universe stays small.
+        for name in self.order:
+            spec = ctx.specs[name]
+            mask = 0
+            for key in self._required(spec):
+                mask |= 1 << keys.setdefault(key, len(keys))
+            self.need.append(mask)
+        self.all = (1 << len(keys)) - 1
+        for name in self.order:
+            self.gen.append(self._generated(ctx.specs[name]))
+        initial = 0
+        for inp in ctx.decl.inputs:
+            bit = keys.get(inp.name)
+            if bit is not None:
+                initial |= 1 << bit
+        self.initial = initial
+        self.activators = self._activators()
+
+    def _required(self, spec: NodeSpec) -> Iterable[str]:
+        if spec.problems or spec.takes_state:
+            return ()
+        mapped = self.ctx.decl.maps.get(spec.name)
+        item = mapped[1] if mapped is not None else None
+        required = [i.name for i in spec.inputs if i.required and i.name != item]
+        if mapped is not None:
+            required.append(mapped[0])
+        return required
+
+    def _generated(self, spec: NodeSpec) -> int:
+        # A node whose outputs are unknown (builder nodes, broken signatures) may write
+        # anything: assuming it does keeps one mistake from cascading into many.
+        if spec.open_outputs or spec.problems:
+            return self.all
+        mask = 0
+        for out in spec.outputs:
+            if out.required:
+                bit = self.keys.get(out.name)
+                if bit is not None:
+                    mask |= 1 << bit
+        return mask
+
+    def _activators(self) -> list[list[tuple[int, ...]]]:
+        """Per node, its ways of being activated: (ENTRY,), (parent,) or (join parents...)."""
+        index = self.index
+        found: list[list[tuple[int, ...]]] = [[] for _ in self.order]
+        for name in self.ctx.entries:
+            if name in index:
+                found[index[name]].append((_ENTRY,))
+        joins_seen: set[int] = set()
+        for src, out in self.ctx.succ.items():
+            if src not in index:
+                continue
+            for dst, kind, edge, _key in out:
+                if dst not in index:
+                    continue
+                if kind == "join":
+                    if id(edge) in joins_seen:
+                        continue
+                    joins_seen.add(id(edge))
+                    parents = tuple(index[s.name] for s in edge.sources if s.name in index)
+                    if parents:
+                        found[index[dst]].append(parents)
+                else:
+                    way = (index[src],)
+                    if way not in found[index[dst]]:
+                        found[index[dst]].append(way)
+        return found
+
+    def solve(self) -> tuple[list[int], list[int]]:
+        """IN and OUT bit sets of every node: the greatest fixpoint."""
+        count = len(self.order)
+        full = self.all
+        ins = [full] * count
+        outs = [full] * count
+        initial = self.initial
+        gen = self.gen
+        activators = self.activators
+        order = self._sweep_order()
+        changed = True
+        while changed:
+            changed = False
+            for i in order:
+                guaranteed = full
+                for way in activators[i]:
+                    if way[0] == _ENTRY:
+                        guaranteed = 0
+                        break
+                    if len(way) == 1:
+                        guaranteed &= outs[way[0]]
+                    else:
+                        union = 0
+                        for parent in way:
+                            union |= outs[parent]
+                        guaranteed &= union
+                value = initial | guaranteed
+                if value != ins[i]:
+                    ins[i] = value
+                    outs[i] = value | gen[i]
+                    changed = True
+                elif outs[i] != value | gen[i]:
+                    outs[i] = value | gen[i]
+                    changed = True
+        return ins, outs
+
+    def _sweep_order(self) -> list[int]:
+        """Reverse postorder from the entries: one sweep settles an acyclic flow."""
+        index = self.index
+        succ = self.ctx.succ
+        seen: set[str] = set()
+        post: list[int] = []
+        for entry in self.ctx.entries:
+            if entry in seen or entry not in index:
+                continue
+            seen.add(entry)
+            stack = [(entry, iter([t[0] for t in succ[entry]]))]
+            while stack:
+                name, children = stack[-1]
+                for child in children:
+                    if child not in seen and child in index:
+                        seen.add(child)
+                        stack.append((child, iter([t[0] for t in succ[child]])))
+                        break
+                else:
+                    stack.pop()
+                    post.append(index[name])
+        post.reverse()
+        return post
+
+    def witness(self, node: int, bit: int, outs: list[int]) -> list[str]:
+        """A shortest activation path from START to `node` on which the key stays undefined."""
+        mask = 1 << bit
+        previous: dict[int, int] = {node: node}
+        queue = deque([node])
+        while queue:
+            current = queue.popleft()
+            for way in self.activators[current]:
+                if way[0] == _ENTRY:
+                    path = [current]
+                    while path[-1] != node:
+                        path.append(previous[path[-1]])
+                    return ["START", *(self.order[i] for i in path)]
+                if any(outs[parent] & mask for parent in way):
+                    continue  # this way guarantees the key (a join needs one parent)
+                for parent in way:
+                    if parent not in previous:
+                        previous[parent] = current
+                        queue.append(parent)
+        return ["START", self.order[node]]
+
+
+def guaranteed_keys(ctx: CompileContext) -> dict[str, set[str]]:
+    """node → the required-input keys guaranteed when it runs (for tests and tools)."""
+    problem = _Problem(ctx)
+    ins, _ = problem.solve()
+    names = {bit: key for key, bit in problem.keys.items()}
+    return {name: {names[b] for b in names if ins[i] >> b & 1}
+            for i, name in enumerate(problem.order)}
+
+
+def check_dataflow(ctx: CompileContext) -> None:
+    """LF101: report every required input that is not defined on some path."""
+    problem = _Problem(ctx)
+    if not problem.keys:
+        return
+    ins, outs = problem.solve()
+    names = {bit: key for key, bit in problem.keys.items()}
+    for i, name in enumerate(problem.order):
+        missing = problem.need[i] & ~ins[i]
+        if not missing:
+            continue
+        spec = ctx.specs[name]
+        mapped = ctx.decl.maps.get(name)
+        bit = 0
+        while missing:
+            if missing & 1:
+                key = names[bit]
+                path = " → ".join(problem.witness(i, bit, outs))
+                msg = ("check.missing_items" if mapped is not None and key == mapped[0]
+                       else "check.missing_input")
+                ctx.report("LF101", msg, node=name, key=key, path=path,
+                           hint=_hint(ctx, spec, key))
+            missing >>= 1
+            bit += 1
+
+
+def _hint(ctx: CompileContext, spec: NodeSpec, key: str) -> Phrase | str:
+    producers = ctx.producers.get(key, [])
+    if producers:
+        names = ", ".join(p.name for p, _ in producers)
+        if all(not out.required for _, out in producers):
+            return Phrase("check.hint_not_required", {"producers": names})
+        return Phrase("check.hint_elsewhere", {"producers": names})
+    known = [*ctx.producers, *(i.name for i in ctx.decl.inputs)]
+    found = suggestion(key, known)
+    if found:
+        return found
+    return Phrase("check.hint_add_input", {"node": spec.name})

@@ -1,0 +1,34 @@
+"""LF101: the condition reads out["scor"]; 评审员 declares `score`."""
+from typing import TypedDict
+
+from liteflow import flow, node
+
+
+class 评审(TypedDict):
+    score: int
+
+
+class 草稿(TypedDict):
+    text: str
+
+
+@node
+def 写作(topic: str) -> 草稿:
+    return {"text": topic}
+
+
+@node
+def 评审员(text: str) -> 评审:
+    return {"score": len(text)}
+
+
+@node
+def 改进(text: str) -> 草稿:
+    return {"text": text + "!"}
+
+
+@flow(output=评审)
+def 写作流程(topic: str) -> None:
+    写作 >> 评审员
+    评审员 >> 改进.when(lambda out: out["scor"] < 80)  # expect: LF101
+    改进 >> 评审员

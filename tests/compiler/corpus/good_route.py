@@ -1,0 +1,38 @@
+"""A route whose selector returns listed keys only, with END."""
+from typing import TypedDict
+
+from liteflow import END, START, flow, node, route
+
+
+class 评审(TypedDict):
+    score: int
+
+
+class 草稿(TypedDict):
+    text: str
+
+
+@node
+def 评审员(text: str) -> 评审:
+    return {"score": len(text)}
+
+
+@node
+def 改进(text: str) -> 草稿:
+    return {"text": text + "!"}
+
+
+def 选择(out: 评审) -> str:
+    if out["score"] >= 5:
+        return "通过"
+    return "重写"
+
+
+@flow(output=评审)
+def 评审流程(text: str) -> None:
+    START >> 评审员
+    评审员 >> route(选择, {"通过": END, "重写": 改进})
+    改进 >> 评审员
+
+
+RUNS = {"评审流程": ({"text": "ab"}, {"score": 5})}
