@@ -84,6 +84,9 @@ class EachPlan:
     item_param: str
     item_check: Checker | None
     item_type: str
+    # Keys written when the list is empty: APPEND keys become [], so what follows the
+    # map can rely on them (and the checker can promise them).
+    empty_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,9 @@ from tenacity import retry_if_exception, stop_after_attempt, wait_exponential
 from ..core.errors import NodeTimeoutError, NodeTypeError
 from ..core.merge import Merger, merger_for
 from ..core.typecheck import describe_type, make_checker
+from ..definitions.decl import FlowDecl
 from ..definitions.spec import InputSpec, NodeSpec, OutputSpec, Reducer
+from ..definitions.strategy import UpdateStrategy
 from ..plan import (
     EMPTY,
     EachPlan,
@@ -95,6 +97,13 @@ def _edges(ctx: CompileContext, index: Mapping[str, int]
     return tuple(edges), tuple(joins)
 
 
+def appends(decl: FlowDecl, out: OutputSpec) -> bool:
+    """Whether output key `out` has the APPEND strategy (on the node or the flow's state)."""
+    if out.reducer is not None:
+        return out.reducer is UpdateStrategy.APPEND
+    return any(s.name == out.name and s.reducer is UpdateStrategy.APPEND for s in decl.state)
+
+
 def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge, ...],
                shared: _Shared) -> PlanNode:
     checks = spec.config.check_types and ctx.decl.check_types
@@ -106,7 +115,8 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         items_key, item_param = mapped
         item = next(x for x in spec.inputs if x.name == item_param)
         checker = make_checker(item.hint) if checks else None
-        each = EachPlan(items_key, item_param, checker, describe_type(item.hint))
+        each = EachPlan(items_key, item_param, checker, describe_type(item.hint),
+                        tuple(o.name for o in spec.outputs if appends(ctx.decl, o)))
         inputs = tuple(x for x in spec.inputs if x.name != item_param)
     fallback = config.fallback
     outputs, required_outputs = shared.outputs_of(spec.outputs, checks)

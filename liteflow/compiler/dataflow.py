@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Iterable
 
 from ..definitions.spec import NodeSpec
+from .assemble import appends
 from .build import CompileContext, suggestion
 from .diagnostics import Phrase
 
@@ -76,9 +77,11 @@ class _Problem:
         # anything: assuming it does keeps one mistake from cascading into many.
         if spec.open_outputs or spec.problems:
             return self.all
+        # An `each` worker may run zero times; then only its APPEND keys are written ([]).
+        mapped = spec.name in self.ctx.decl.maps
         mask = 0
         for out in spec.outputs:
-            if out.required:
+            if out.required and (not mapped or appends(self.ctx.decl, out)):
                 bit = self.keys.get(out.name)
                 if bit is not None:
                     mask |= 1 << bit
@@ -234,6 +237,8 @@ def _hint(ctx: CompileContext, spec: NodeSpec, key: str) -> Phrase | str:
         names = ", ".join(p.name for p, _ in producers)
         if all(not out.required for _, out in producers):
             return Phrase("check.hint_not_required", {"producers": names})
+        if all(p.name in ctx.decl.maps for p, _ in producers):
+            return Phrase("check.hint_each_zero", {"producers": names})
         return Phrase("check.hint_elsewhere", {"producers": names})
     known = [*ctx.producers, *(i.name for i in ctx.decl.inputs)]
     found = suggestion(key, known)

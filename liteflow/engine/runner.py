@@ -137,7 +137,11 @@ class PregelRunner:
         grouped = []
         first = 0
         for idx, end in zip(active, bounds, strict=True):
-            grouped.append((nodes[idx], outs[first:end]))
+            node = nodes[idx]
+            writes = outs[first:end]
+            if not writes and node.each is not None and node.each.empty_keys:
+                writes = [{key: [] for key in node.each.empty_keys}]
+            grouped.append((node, writes))
             first = end
         return grouped
 

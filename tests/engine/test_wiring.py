@@ -382,3 +382,34 @@ def test_wiring_outside_a_flow_is_a_clear_error() -> None:
 
     with pytest.raises(FlowDefinitionError, match="@flow"):
         甲 >> 甲
+
+
+def test_empty_each_leaves_append_keys_as_empty_lists() -> None:
+    class 项目(TypedDict):
+        items: list[int]
+
+    class 平方们(TypedDict):
+        squares: Annotated[list[int], UpdateStrategy.APPEND]
+
+    class 总和(TypedDict):
+        total: int
+
+    @node
+    def 列出(n: int) -> 项目:
+        return {"items": list(range(n))}
+
+    @node
+    def 平方(x: int) -> 平方们:
+        return {"squares": [x * x]}
+
+    @node
+    def 求和(squares: list[int]) -> 总和:
+        return {"total": sum(squares)}
+
+    @flow(output=总和)
+    def 平方和(n: int) -> None:
+        列出 >> each("items", 平方, item="x") >> 求和
+
+    assert 平方和.run(n=0).output == {"total": 0}
+    assert 平方和.run(n=0).final_state["squares"] == []
+    assert 平方和.run(n=4).output == {"total": 14}

@@ -58,6 +58,8 @@ MESSAGES: dict[str, Msg] = {
         "declares it NotRequired, so it may be missing; use out.get(\"{key}\")"),
     "check.what_condition": Msg("条件", "condition"),
     "check.what_selector": Msg("route 选择器", "route selector"),
+    "check.hint_each_zero": Msg("{producers} 由 each(...) 映射，列表为空时一次也不运行；只有 APPEND 键（此时为 []）是有保证的。",
+                                "{producers} is mapped by each(...) and runs zero times on an empty list; only its APPEND keys (then []) are guaranteed."),
     "check.hint_elsewhere": Msg("{producers} 会产生它，但不在这条路径上。",
                                 "{producers} produce(s) it, but not on this path."),
     "check.hint_not_required": Msg("{producers} 把它声明为 NotRequired，所以它可能不存在。",
