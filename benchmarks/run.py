@@ -90,6 +90,32 @@ class Session:
     load_before: str = ""
     load_after: str = ""
     seconds: float = 0.0
+    date: str = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    )
+    argv: list[str] = field(default_factory=list)
+    #: The environment, recorded when measuring so a re-rendered report stays true.
+    machine: dict[str, str] = field(default_factory=dict)
+    commit: str | None = None
+    versions: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        payload = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "results"}
+        payload["results"] = [r for rs in self.results.values() for r in rs]
+        return payload
+
+    @classmethod
+    def from_json(cls, payload: dict[str, Any]) -> Session:
+        fields = {k: v for k, v in payload.items() if k in cls.__dataclass_fields__}
+        fields["impls"] = tuple(fields["impls"])
+        fields["imports"] = defaultdict(list, fields.get("imports", {}))
+        fields["import_breakdown"] = {
+            k: [tuple(kv) for kv in v] for k, v in fields.get("import_breakdown", {}).items()
+        }
+        session = cls(**{k: v for k, v in fields.items() if k != "results"})
+        for res in payload["results"]:
+            session.results[(res["impl"], res["workload"], res["size"])].append(res)
+        return session
 
 
 # ---- running children ----------------------------------------------------------------------
@@ -268,6 +294,15 @@ def run_session(args: argparse.Namespace) -> Session:
             session.import_breakdown = import_breakdown("liteflow")
     session.load_after = load_average()
     session.seconds = time.perf_counter() - started
+    session.machine = machine_info()
+    session.commit = git_commit()
+    session.versions["liteflow"] = package_versions(
+        "liteflow", ["networkx", "beartype", "typing-extensions"]
+    )
+    if "langgraph" in impls:
+        session.versions["langgraph"] = package_versions(
+            "langgraph", ["langgraph", "langchain-core"]
+        )
     return session
 
 
@@ -344,7 +379,11 @@ def load_average() -> str:
 
 
 def machine_info() -> dict[str, str]:
-    info = {"os": platform.platform(), "cores": str(os.cpu_count())}
+    info = {
+        "os": platform.platform(),
+        "cores": str(os.cpu_count()),
+        "python": f"{platform.python_version()} ({platform.python_implementation()})",
+    }
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
@@ -407,31 +446,30 @@ def impl_version(session: Session, impl: str) -> str:
     return impl
 
 
-def render(session: Session, argv: Sequence[str]) -> str:
-    m = machine_info()
+def render(session: Session) -> str:
+    m = session.machine or machine_info()
     impls = session.impls
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines: list[str] = ["# liteflow benchmarks", ""]
     if session.quick:
         lines += ["> Quick (smoke) mode: tiny sizes, one run. Timings are not meaningful.", ""]
-    commit = git_commit()
-    lf_deps = package_versions("liteflow", ["networkx", "beartype", "typing-extensions"])
+    commit = session.commit
+    lf_deps = session.versions.get("liteflow", {})
     lines += [
-        f"- Date: {now}",
+        f"- Date: {session.date}",
         f"- Machine: {m.get('cpu', '?')}, {m['cores']} cores, {m.get('memory', '?')} RAM; "
         f"{m['os']}; load average (1, 5, 15 min) {session.load_before} at the start,"
         f" {session.load_after} at the end",
-        f"- Python {platform.python_version()} ({platform.python_implementation()})",
+        f"- Python {m['python']}",
         f"- {impl_version(session, 'liteflow')}"
         + (f" (commit {commit})" if commit else " (work tree)")
         + ", with "
         + ", ".join(f"{k} {v}" for k, v in lf_deps.items()),
     ]
     if "langgraph" in impls:
-        lg = package_versions("langgraph", ["langgraph", "langchain-core"])
+        lg = session.versions.get("langgraph", {})
         lines.append("- " + ", ".join(f"{k} {v}" for k, v in lg.items()) + " (own virtualenv)")
     lines += [
-        f"- Command: `python benchmarks/run.py {' '.join(argv)}`".rstrip()
+        f"- Command: `python benchmarks/run.py {' '.join(session.argv)}`".rstrip()
         + f" ({session.seconds / 60:.1f} min)",
         "",
     ]
@@ -623,6 +661,28 @@ def render_sweep(session: Session) -> list[str]:
             + " | ".join(cells)
             + f" | {ratio(meds.get('langgraph'), meds.get('liteflow'))} |"
         )
+    marginals = []
+    for impl in session.impls:
+        points = [
+            (size, statistics.median(runs))
+            for size in sizes
+            if (runs := values(session, impl, "chain", size, "run_s"))
+        ]
+        if len(points) >= 4:
+            (n0, t0), (n1, t1) = points[0], points[1]
+            (n2, t2), (n3, t3) = points[-2], points[-1]
+            first = (t1 - t0) / (n1 - n0) * 1e6
+            last = (t3 - t2) / (n3 - n2) * 1e6
+            marginals.append(f"{impl} {first:.2f} µs (N {n0}→{n1}) and {last:.2f} µs (N {n2}→{n3})")
+    if marginals:
+        lines += [
+            "",
+            "Marginal cost of one more step (difference of median run times over difference"
+            " of N), between the two smallest and the two largest chains: "
+            + "; ".join(marginals)
+            + ". Equal numbers mean a constant per-step cost; a per-run fixed cost only"
+            " raises the rows of small N.",
+        ]
     return [*lines, ""]
 
 
@@ -685,6 +745,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "in --quick mode the report is printed instead)",
     )
     parser.add_argument("--json", default=None, help="also write the raw results as JSON")
+    parser.add_argument(
+        "--from-json",
+        default=None,
+        metavar="PATH",
+        help="measure nothing: render the report from a --json file of an earlier run",
+    )
     args = parser.parse_args(argv)
     args.only = [s.strip() for s in args.only.split(",") if s.strip()]
     args.impls = [s.strip() for s in args.impls.split(",") if s.strip()]
@@ -703,8 +769,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
-    session = run_session(args)
-    report = render(session, argv)
+    if args.from_json:
+        with open(args.from_json, encoding="utf-8") as f:
+            session = Session.from_json(json.load(f))
+    else:
+        session = run_session(args)
+        session.argv = argv
+    report = render(session)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
             f.write(report)
@@ -712,16 +783,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print(report)
     if args.json:
-        payload = {
-            "quick": session.quick,
-            "impls": list(session.impls),
-            "notes": session.notes,
-            "failures": session.failures,
-            "results": [r for rs in session.results.values() for r in rs],
-            "imports": session.imports,
-        }
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(payload, f, indent=1)
+            json.dump(session.to_json(), f, indent=1)
     for failure in session.failures:
         log(f"FAILED {failure}")
     return 1 if session.failures else 0

@@ -82,7 +82,7 @@ class Overlay(Mapping[str, Any]):
         return key in self._top or key in self._base
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RunResult(Generic[OutT]):
     """The outcome of a run.
 
@@ -97,3 +97,10 @@ class RunResult(Generic[OutT]):
     duration: float
     run_id: str
     thread_id: str | None
+
+    def __repr__(self) -> str:
+        # Bounded like `State`: asyncio reprs a finished run's result on Python 3.11.
+        return (f"RunResult(status={self.status!r}, output={_REPR.repr(self.output)}, "
+                f"supersteps={self.supersteps}, duration={self.duration:.6f}, "
+                f"run_id={self.run_id!r}, thread_id={self.thread_id!r}, "
+                f"final_state={self.final_state!r})")
