@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
@@ -24,7 +23,15 @@ class NodeFunction(Wirable, Generic[P, R]):
     def __init__(self, fn: Callable[P, R], config: NodeConfig,
                  localns: Mapping[str, Any] | None = None) -> None:
         self._spec = spec_from_function(fn, config, localns=localns)
-        functools.update_wrapper(self, fn)
+        # What functools.update_wrapper does, minus its generality (nodes come by thousands).
+        self.__module__ = getattr(fn, "__module__", None)  # type: ignore[assignment]
+        self.__name__ = getattr(fn, "__name__", self._spec.name)
+        self.__qualname__ = getattr(fn, "__qualname__", self.__name__)
+        self.__doc__ = getattr(fn, "__doc__", None)
+        self.__wrapped__ = fn
+        extra = getattr(fn, "__dict__", None)
+        if extra:
+            self.__dict__.update(extra)
 
     @property
     def spec(self) -> NodeSpec:
@@ -42,7 +49,7 @@ class NodeFunction(Wirable, Generic[P, R]):
 
     def __reduce__(self) -> str:
         # Nodes pickle by reference, like the functions they wrap.
-        qualname: str = self.__dict__["__qualname__"]  # set by functools.update_wrapper
+        qualname: str = self.__dict__["__qualname__"]  # set in __init__
         return qualname
 
 
@@ -95,7 +102,11 @@ def node(
         @node(retry_count=2, timeout=30)
         async def 改进(text: str) -> 草稿: ...
     """
-    if config is None:
+    options = (name, retry_count, retry_delay, backoff, max_delay, retry_on, timeout, fallback,
+               check_types, metadata)
+    if config is None and options == _DEFAULT_OPTIONS:
+        config = _DEFAULT_CONFIG
+    elif config is None:
         config = NodeConfig(
             name=name,
             retry_count=retry_count,
@@ -119,6 +130,10 @@ def node(
         return wrapped
 
     return decorate(fn) if fn is not None else decorate
+
+
+_DEFAULT_OPTIONS = (None, 0, 1.0, 2.0, 60.0, (Exception,), None, None, True, None)
+_DEFAULT_CONFIG = NodeConfig()
 
 
 def _fields(config: NodeConfig) -> dict[str, Any]:

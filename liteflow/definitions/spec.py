@@ -12,7 +12,7 @@ import inspect
 import sys
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
 
@@ -102,6 +102,8 @@ _QUALIFIERS = frozenset({typing.Required, typing.NotRequired, typing_extensions.
 
 def split_annotated(hint: Any) -> tuple[Any, Reducer | None]:
     """Strip `Annotated[...]`, returning the bare type and a declared merge strategy."""
+    if isinstance(hint, type) and not hasattr(hint, "__origin__"):
+        return hint, None  # a plain class: the common case, answered without typing's help
     origin = get_origin(hint)
     if origin in _QUALIFIERS:
         return split_annotated(get_args(hint)[0])
@@ -162,9 +164,36 @@ def function_hints(fn: Callable[..., Any],
 
 
 def caller_namespace(depth: int) -> Mapping[str, Any] | None:
-    """The local namespace `depth` frames above the caller (where a decorator was applied)."""
+    """The local namespace `depth` frames above the caller (where a decorator was applied).
+
+    Read lazily: only string annotations need it, and snapshotting a frame's locals is
+    not free.
+    """
     frame = sys._getframe(depth + 1)
-    return frame.f_locals if frame.f_code.co_name != "<module>" else None
+    return _FrameLocals(frame) if frame.f_code.co_name != "<module>" else None
+
+
+class _FrameLocals(Mapping[str, Any]):
+    __slots__ = ("_data", "_frame")
+
+    def __init__(self, frame: types.FrameType) -> None:
+        self._frame: types.FrameType | None = frame
+        self._data: Mapping[str, Any] = {}
+
+    def _load(self) -> Mapping[str, Any]:
+        if self._frame is not None:
+            self._data = self._frame.f_locals
+            self._frame = None  # do not keep the frame alive
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 def read_inputs(
@@ -237,7 +266,13 @@ def spec_from_function(
 ) -> NodeSpec:
     """Build the `NodeSpec` of a typed node function."""
     name = config.name or getattr(fn, "__name__", None) or type(fn).__name__
-    file, line = source_of(fn)
+    if type(fn) is types.FunctionType and "__wrapped__" not in fn.__dict__:
+        code = fn.__code__
+        file, line = code.co_filename, code.co_firstlineno
+        is_async = bool(code.co_flags & inspect.CO_COROUTINE)
+    else:
+        file, line = source_of(fn)
+        is_async = inspect.iscoroutinefunction(inspect.unwrap(fn))
     problems: list[Problem] = []
     try:
         hints = function_hints(fn, localns)
@@ -258,7 +293,7 @@ def spec_from_function(
     return NodeSpec(
         name=name,
         fn=fn,
-        is_async=inspect.iscoroutinefunction(inspect.unwrap(fn)),
+        is_async=is_async,
         inputs=inputs,
         outputs=outputs,
         context_param=context_param,

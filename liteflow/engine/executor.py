@@ -62,7 +62,7 @@ class LocalExecutor:
             if call.node.simple:
                 return [call.run_sync()]
             # A lone sync node stays inline unless a timeout needs it on a thread.
-            return [await call.run(self.offload if call.node.timeout is not None else None)]
+            return [await call.coroutine(self.offload if call.node.timeout is not None else None)]
         return await self._parallel(calls)
 
     async def offload(self, fn: Callable[[], T]) -> T:
@@ -81,7 +81,7 @@ class LocalExecutor:
             if call.node.simple:
                 simple.append(i)
             else:
-                waits.append(loop.create_task(call.run(self.offload)))
+                waits.append(loop.create_task(call.coroutine(self.offload)))
                 positions.append(i)
         failed = threading.Event()
 

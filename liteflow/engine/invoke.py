@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
 from tenacity import AsyncRetrying, RetryCallState
@@ -124,6 +124,14 @@ class NodeCall:
 
     # -- the general path ------------------------------------------------------------
 
+    def coroutine(self, offload: Offload[Any] | None = None) -> Coroutine[Any, Any, dict[str, Any]]:
+        """The coroutine that runs this call: the plain one-attempt path for simple async
+        nodes (one frame less per task in a wide superstep), else `run`."""
+        node = self.node
+        if node.is_async and node.retry is None and node.timeout is None:
+            return self._run_async(self._started() if self.run_info.bus._listeners else 0.0)
+        return self.run(offload)
+
     async def run(self, offload: Offload[Any] | None = None) -> dict[str, Any]:
         """Run with retries, timeout and fallback; sync functions go to `offload` if given."""
         node = self.node
@@ -131,8 +139,6 @@ class NodeCall:
         started = self._started() if run.bus._listeners else 0.0
         policy = node.retry
         attempt = 1
-        if policy is None and node.timeout is None and node.is_async:
-            return await self._run_async(started)
         try:
             if policy is None:
                 out = await self._attempt(1, offload)
