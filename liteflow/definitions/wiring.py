@@ -241,6 +241,7 @@ def _register_map(target: Each) -> None:
 def _connect(source: NodeSpec, other: Any) -> None:
     recorder = Recorder.active()
     if isinstance(other, list | tuple):
+        recorder.add_node(source)  # `a >> []` still declares `a`
         for item in other:
             _connect(source, item)
     elif isinstance(other, Wirable):

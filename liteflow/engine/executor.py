@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from .invoke import NodeCall
+from .invoke import NodeCall, call_simple
 
 __all__ = ["Executor", "LocalExecutor"]
 
@@ -83,17 +83,19 @@ class LocalExecutor:
             else:
                 waits.append(loop.create_task(call.coroutine(self.offload)))
                 positions.append(i)
-        failed = threading.Event()
+        failed: list[bool] = []  # a flag the workers can read without a call
 
         def worker(queue: Iterator[int]) -> None:
             # Sharing one iterator between workers balances uneven node durations.
             for i in queue:
-                if failed.is_set():
+                if failed:
                     return
+                call = calls[i]
                 try:
-                    results[i] = calls[i].run_sync()
+                    results[i] = call_simple(call.node, call.kwargs, call.superstep,
+                                             call.run_info)
                 except BaseException:
-                    failed.set()
+                    failed.append(True)
                     raise
 
         if simple:
@@ -105,7 +107,7 @@ class LocalExecutor:
             done = await asyncio.gather(*waits)
         except BaseException:
             # Fail fast: stop the other calls; the runner commits nothing of this step.
-            failed.set()
+            failed.append(True)
             for wait in waits:
                 if isinstance(wait, asyncio.Future):
                     wait.cancel()

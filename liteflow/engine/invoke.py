@@ -77,6 +77,39 @@ def check_outputs(node: PlanNode, out: Any, flow: str) -> dict[str, Any]:
     return out  # type: ignore[no-any-return]
 
 
+def call_simple(node: PlanNode, kwargs: dict[str, Any], superstep: int,
+                run: RunInfo) -> dict[str, Any]:
+    """One attempt of a simple sync node, inline: the hot path of chains and loops."""
+    bus = run.bus
+    started = _started(node, superstep, run) if bus._listeners else 0.0
+    if node.context_param is not None:
+        kwargs[node.context_param] = Context(run, node.name, superstep, 1)
+    token = _current.set((run, node.name, superstep, 1))
+    try:
+        out = node.fn(**kwargs)
+    except NodeTypeError:
+        raise
+    except Exception as exc:
+        out = NodeCall(node, kwargs, superstep, run)._fallback_sync(exc)
+    finally:
+        _current.reset(token)
+    out = check_outputs(node, out, run.flow)
+    if started:
+        _finished(node, superstep, run, started, out)
+    return out
+
+
+def _started(node: PlanNode, superstep: int, run: RunInfo) -> float:
+    run.bus.emit(NodeStarted(run.flow, run.run_id, node.name, superstep))
+    return time.perf_counter()
+
+
+def _finished(node: PlanNode, superstep: int, run: RunInfo, started: float,
+              out: Mapping[str, Any]) -> None:
+    run.bus.emit(NodeFinished(run.flow, run.run_id, node.name, superstep,
+                              time.perf_counter() - started, out))
+
+
 class NodeCall:
     """A node ready to run: its plan entry and only its declared inputs."""
 
@@ -93,25 +126,7 @@ class NodeCall:
 
     def run_sync(self) -> dict[str, Any]:
         """Run a simple sync node in the calling thread."""
-        node = self.node
-        run = self.run_info
-        started = self._started() if run.bus._listeners else 0.0
-        kwargs = self.kwargs
-        if node.context_param is not None:
-            kwargs[node.context_param] = Context(run, node.name, self.superstep, 1)
-        token = _current.set((run, node.name, self.superstep, 1))
-        try:
-            out = node.fn(**kwargs)
-        except NodeTypeError:
-            raise
-        except Exception as exc:
-            out = self._fallback_sync(exc)
-        finally:
-            _current.reset(token)
-        out = check_outputs(node, out, run.flow)
-        if started:
-            self._finished(started, out)
-        return out
+        return call_simple(self.node, self.kwargs, self.superstep, self.run_info)
 
     def _fallback_sync(self, exc: Exception) -> Any:
         fallback = self.node.fallback
@@ -250,14 +265,10 @@ class NodeCall:
                          attempts=attempts, error=f"{type(exc).__name__}: {exc}")
 
     def _started(self) -> float:
-        run = self.run_info
-        run.bus.emit(NodeStarted(run.flow, run.run_id, self.node.name, self.superstep))
-        return time.perf_counter()
+        return _started(self.node, self.superstep, self.run_info)
 
     def _finished(self, started: float, out: Mapping[str, Any]) -> None:
-        run = self.run_info
-        run.bus.emit(NodeFinished(run.flow, run.run_id, self.node.name, self.superstep,
-                                  time.perf_counter() - started, out))
+        _finished(self.node, self.superstep, self.run_info, started, out)
 
 
 async def _to_thread(call: Callable[[], T]) -> T:

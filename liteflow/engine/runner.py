@@ -35,7 +35,7 @@ from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
 from ..plan import Plan, PlanNode
 from .executor import Executor, LocalExecutor
-from .invoke import NodeCall, gather_inputs
+from .invoke import NodeCall, call_simple, gather_inputs
 from .result import Overlay, RunResult, State
 
 __all__ = ["PregelRunner", "RunOptions", "default_executor"]
@@ -119,6 +119,32 @@ class PregelRunner:
                 bus.emit(RunFinished(run.flow, run.run_id, result))
             return result
 
+    def _commit_lone(self, out: dict[str, Any], values: dict[str, Any], flow: str,
+                     node: str) -> None:
+        """Apply one node's writes (the barrier of a superstep it ran alone)."""
+        mergers = self.plan.mergers
+        if not mergers:
+            values.update(out)
+            return
+        staged: dict[str, Any] = {}
+        for key, value in out.items():
+            merger = mergers.get(key)
+            if merger is None:
+                staged[key] = value
+                continue
+            try:
+                staged[key] = merger(key, values.get(key, MISSING), value, False)
+            except MergeConflict as exc:
+                raise StateConflictError(flow=flow, node=node, **exc.fields) from None
+        values.update(staged)
+
+    def _step_event(self, run: RunInfo, superstep: int, completed: tuple[int, ...],
+                    written: tuple[str, ...], started: float) -> None:
+        names = tuple(self.plan.nodes[i].name for i in completed)
+        run.bus.emit(SuperStepEvent(superstep, names, names, written,
+                                    time.perf_counter() - started,
+                                    flow=run.flow, run_id=run.run_id))
+
     async def _run_many(self, active: tuple[int, ...], values: dict[str, Any], superstep: int,
                         run: RunInfo) -> list[tuple[PlanNode, list[dict[str, Any]]]]:
         """Run a superstep of several nodes (or `each` instances); writes grouped by node."""
@@ -179,11 +205,23 @@ class PregelRunner:
             if len(active) == 1 and nodes[active[0]].each is None:
                 # Chains and loops: one node, one call, nothing to group.
                 node = nodes[active[0]]
-                call = NodeCall(node, gather_inputs(node, values, flow), superstep, run)
+                kwargs = gather_inputs(node, values, flow)
                 if inline and node.simple:
-                    results = [(node, [call.run_sync()])]
+                    out = call_simple(node, kwargs, superstep, run)
+                    if node.plain_next is not None:
+                        # The leanest step: merge, commit, follow the precomputed edges.
+                        self._commit_lone(out, values, flow, node.name)
+                        completed: tuple[int, ...] = active
+                        active = point.active = node.plain_next
+                        point.superstep = superstep
+                        if step_started:
+                            self._step_event(run, superstep, completed, tuple(out), step_started)
+                        if after_barrier is not None:
+                            after_barrier(point)
+                        continue
+                    results = [(node, [out])]
                 else:
-                    results = [(node, await execute([call]))]
+                    results = [(node, await execute([NodeCall(node, kwargs, superstep, run)]))]
             else:
                 results = await self._run_many(active, values, superstep, run)
 
@@ -241,10 +279,7 @@ class PregelRunner:
             point.active = active
             point.superstep = superstep
             if step_started:
-                names = tuple(nodes[i].name for i in completed)
-                bus.emit(SuperStepEvent(superstep, names, names, tuple(staged),
-                                        time.perf_counter() - step_started,
-                                        flow=flow, run_id=run.run_id))
+                self._step_event(run, superstep, completed, tuple(staged), step_started)
             if after_barrier is not None:
                 after_barrier(point)
 

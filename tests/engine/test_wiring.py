@@ -413,3 +413,15 @@ def test_empty_each_leaves_append_keys_as_empty_lists() -> None:
     assert 平方和.run(n=0).output == {"total": 0}
     assert 平方和.run(n=0).final_state["squares"] == []
     assert 平方和.run(n=4).output == {"total": 14}
+
+
+def test_fanning_out_to_an_empty_list_still_declares_the_source() -> None:
+    @node
+    def 独自(n: int) -> 计数:
+        return {"n": n + 1}
+
+    @flow(output=计数)
+    def 空扇出(n: int) -> None:
+        独自 >> []
+
+    assert 空扇出.run(n=1).output == {"n": 2}
