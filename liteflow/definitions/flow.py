@@ -124,16 +124,10 @@ class Flow(Wirable, Generic[P, R]):
         """A copy of this flow that runs with these options (unset ones are kept)."""
         from ..engine.runner import RunOptions
 
-        base = self._options or RunOptions()
-        changes: dict[str, Any] = {}
-        for key, value in (("thread_id", thread_id), ("checkpointer", checkpointer),
-                           ("executor", executor), ("context", context),
-                           ("max_supersteps", max_supersteps), ("on_event", on_event),
-                           ("language", language)):
-            if value is not None:
-                changes[key] = value
-        return Flow(self._decl, self._plan, list(self.diagnostics), self._fn,
-                    base.merged(**changes))
+        options = (self._options or RunOptions()).merged(
+            thread_id=thread_id, checkpointer=checkpointer, executor=executor, context=context,
+            max_supersteps=max_supersteps, on_event=on_event, language=language)
+        return Flow(self._decl, self._plan, list(self.diagnostics), self._fn, options)
 
     # -- running ---------------------------------------------------------------------
 

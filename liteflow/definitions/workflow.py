@@ -161,15 +161,13 @@ class Workflow:
         """A copy of this workflow that runs with these options (unset ones are kept)."""
         from ..engine.runner import RunOptions
 
-        changes = {key: value for key, value in (
-            ("thread_id", thread_id), ("checkpointer", checkpointer), ("executor", executor),
-            ("context", context), ("max_supersteps", max_supersteps), ("on_event", on_event),
-            ("language", language)) if value is not None}
         clone = copy.copy(self)
         clone._nodes = list(self._nodes)
         clone._edges = list(self._edges)
         clone._entries = list(self._entries)
-        clone._options = (self._options or RunOptions()).merged(**changes)
+        clone._options = (self._options or RunOptions()).merged(
+            thread_id=thread_id, checkpointer=checkpointer, executor=executor, context=context,
+            max_supersteps=max_supersteps, on_event=on_event, language=language)
         return clone
 
     def run(self, state: Mapping[str, Any] | None = None, /,

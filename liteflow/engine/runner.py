@@ -61,7 +61,8 @@ class RunOptions:
     language: str | None = None
 
     def merged(self, **changes: Any) -> RunOptions:
-        return replace(self, **changes)
+        """A copy with `changes` applied; a change of None keeps the current value."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def listeners(self) -> tuple[EventListener, ...]:
         if self.on_event is None:
