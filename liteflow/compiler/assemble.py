@@ -6,7 +6,7 @@ import hashlib
 import inspect
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from types import CodeType
+from types import CodeType, FunctionType
 from typing import Any
 
 from tenacity import retry_if_exception, stop_after_attempt, wait_exponential
@@ -39,14 +39,15 @@ def assemble_plan(ctx: CompileContext) -> Plan:
     names = list(ctx.specs)
     index = {name: i for i, name in enumerate(names)}
     edges, joins = _edges(ctx, index)
-    out_edges: dict[int, list[PlanEdge]] = {i: [] for i in range(len(names))}
+    out_edges: list[list[PlanEdge]] = [[] for _ in names]
     for edge in edges:
         out_edges[edge.source].append(edge)
     shared = _Shared()
-    nodes = tuple(
-        _plan_node(ctx, i, ctx.specs[name], tuple(out_edges[i]), shared)
+    specs = ctx.specs
+    nodes = tuple([
+        _plan_node(ctx, i, specs[name], tuple(out_edges[i]), shared)
         for i, name in enumerate(names)
-    )
+    ])
     return Plan(
         name=decl.name,
         version=decl.version,
@@ -72,12 +73,16 @@ def _edges(ctx: CompileContext, index: Mapping[str, int]
     edges: list[PlanEdge] = []
     joins: list[JoinGroup] = []
     for decl in ctx.decl.edges:
-        targets = tuple([index[t.name] for t in decl.targets])
         if decl.kind == "plain":  # the common case, kept lean
+            if len(decl.targets) == 1:
+                targets: tuple[int, ...] = (index[decl.targets[0].name],)
+            else:
+                targets = tuple([index[t.name] for t in decl.targets])
             for src in decl.sources:
                 edges.append(PlanEdge("plain", index[src.name], targets, None, False, EMPTY, -1,
                                       "", decl.file, decl.line))
             continue
+        targets = tuple([index[t.name] for t in decl.targets])
         wants_state = _arity(decl.condition) >= 2 if decl.condition is not None else False
         label = _label(decl.condition) if decl.kind == "when" else ""
         if decl.kind == "join":
@@ -106,56 +111,73 @@ def appends(decl: FlowDecl, out: OutputSpec) -> bool:
 
 def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge, ...],
                shared: _Shared) -> PlanNode:
-    checks = spec.config.check_types and ctx.decl.check_types
     config = spec.config
+    checks = config.check_types and ctx.decl.check_types
     each = None
-    mapped = ctx.decl.maps.get(spec.name)
-    inputs = spec.inputs
+    mapped = ctx.decl.maps.get(spec.name) if ctx.decl.maps else None
     if mapped is not None:
         items_key, item_param = mapped
         item = next(x for x in spec.inputs if x.name == item_param)
         checker = make_checker(item.hint) if checks else None
         each = EachPlan(items_key, item_param, checker, describe_type(item.hint),
                         tuple(o.name for o in spec.outputs if appends(ctx.decl, o)))
-        inputs = tuple(x for x in spec.inputs if x.name != item_param)
+        inputs = shared.inputs_of(tuple(x for x in spec.inputs if x.name != item_param), checks)
+    else:
+        inputs = shared.inputs_of(spec.inputs, checks)
     fallback = config.fallback
+    fallback_is_async = fallback is not None and inspect.iscoroutinefunction(fallback)
     outputs, required_outputs = shared.outputs_of(spec.outputs, checks)
+    retry = None
+    if config.retry_count > 0:
+        retry = _retry(config.retry_count, config.retry_delay, config.backoff, config.max_delay,
+                       config.retry_on)
+    edges_want_state = False
+    for edge in out:
+        if edge.wants_state:
+            edges_want_state = True
+            break
+    # The required fields go by position (in field order): matching two dozen keywords
+    # would cost more than a tenth of the call.
     return PlanNode(
-        index=i,
-        name=spec.name,
-        fn=spec.fn,
-        is_async=spec.is_async,
-        inputs=tuple([shared.input(x, checks) for x in inputs]),
-        context_param=spec.context_param,
-        outputs=outputs,
-        required_outputs=required_outputs,
-        retry=_retry(config.retry_count, config.retry_delay, config.backoff, config.max_delay,
-                     config.retry_on),
-        timeout=config.timeout,
-        fallback=fallback,
-        fallback_is_async=fallback is not None and inspect.iscoroutinefunction(fallback),
-        out_edges=out,
-        file=spec.file,
-        line=spec.line,
+        i, spec.name, spec.fn, spec.is_async, inputs, spec.context_param, outputs,
+        required_outputs, retry, config.timeout, fallback, fallback_is_async, out, spec.file,
+        spec.line,
         kind=spec.kind,
         each=each,
         takes_state=spec.takes_state,
         open_outputs=spec.open_outputs,
         metadata=FrozenMap(dict(config.metadata)) if config.metadata else EMPTY,
         simple=(not spec.is_async and config.retry_count == 0 and config.timeout is None
-                and not (fallback is not None and inspect.iscoroutinefunction(fallback))),
-        edges_want_state=any(e.wants_state for e in out),
+                and not fallback_is_async),
+        edges_want_state=edges_want_state,
     )
 
 
 class _Shared:
     """Equal plan parts are built once per plan and shared: they are immutable, and nodes
-    made by one factory (a 2,000-step chain) all declare the same inputs and outputs."""
+    made by one factory (a 2,000-step chain) all declare the same inputs and outputs.
+
+    Such nodes even share their inputs and outputs tuples (see `spec_from_function`), so
+    a lookup by identity comes first: it spares hashing every `InputSpec` and `OutputSpec`
+    of every node. Those tuples are kept in the entries, so their ids stay unique.
+    """
 
     def __init__(self) -> None:
         self.inputs: dict[tuple[InputSpec, bool], PlanInput] = {}
         self.outputs: dict[tuple[tuple[OutputSpec, ...], bool],
                            tuple[FrozenMap, tuple[str, ...]]] = {}
+        self.inputs_by_id: dict[tuple[int, bool],
+                                tuple[tuple[InputSpec, ...], tuple[PlanInput, ...]]] = {}
+        self.outputs_by_id: dict[tuple[int, bool], tuple[tuple[OutputSpec, ...],
+                                                         tuple[FrozenMap, tuple[str, ...]]]] = {}
+
+    def inputs_of(self, specs: tuple[InputSpec, ...], checks: bool) -> tuple[PlanInput, ...]:
+        known = self.inputs_by_id.get((id(specs), checks))
+        if known is not None:
+            return known[1]
+        made = tuple([self.input(x, checks) for x in specs])
+        self.inputs_by_id[(id(specs), checks)] = (specs, made)
+        return made
 
     def input(self, spec: InputSpec, checks: bool) -> PlanInput:
         try:
@@ -168,12 +190,17 @@ class _Shared:
 
     def outputs_of(self, specs: tuple[OutputSpec, ...], checks: bool
                    ) -> tuple[FrozenMap, tuple[str, ...]]:
+        known = self.outputs_by_id.get((id(specs), checks))
+        if known is not None:
+            return known[1]
         try:
             found = self.outputs.get((specs, checks))
         except TypeError:
-            return _outputs(specs, checks)
-        if found is None:
-            found = self.outputs[(specs, checks)] = _outputs(specs, checks)
+            found = _outputs(specs, checks)
+        else:
+            if found is None:
+                found = self.outputs[(specs, checks)] = _outputs(specs, checks)
+        self.outputs_by_id[(id(specs), checks)] = (specs, found)
         return found
 
 
@@ -297,14 +324,34 @@ def _fingerprint(ctx: CompileContext) -> str:
     add = parts.append
     decl = ctx.decl
     add(f"{decl.name}|{decl.version}".encode())
+    # Nodes made by one factory share their inputs and outputs tuples and their code:
+    # each is described once (keyed by id: the specs keep them alive meanwhile).
+    signatures: dict[tuple[int, int], str] = {}
+    code_hashes: dict[int, bytes] = {}
     for spec in ctx.specs.values():
-        add(f"N|{spec.name}|{spec.kind}{_signature(spec)}".encode())
-        add(_code_hash(spec.fn))
+        key = (id(spec.inputs), id(spec.outputs))
+        signature = signatures.get(key)
+        if signature is None:
+            signature = signatures[key] = _signature(spec)
+        add(f"N|{spec.name}|{spec.kind}{signature}".encode())
+        fn = spec.fn
+        code = (fn.__code__ if type(fn) is FunctionType and "__wrapped__" not in fn.__dict__
+                else None)  # wrappers are hashed by what they wrap
+        code_hash = code_hashes.get(id(code)) if code is not None else None
+        if code_hash is None:
+            code_hash = _code_hash(fn)
+            if code is not None:
+                code_hashes[id(code)] = code_hash
+        add(code_hash)
     for edge in decl.edges:
-        sources = "\x1f".join([s.name for s in edge.sources])
-        targets = "\x1f".join([t.name for t in edge.targets])
-        routes = "\x1f".join([k for k, _ in edge.route_map])
-        add(f"E|{edge.kind}|{sources}>{targets}>{routes}".encode())
+        if len(edge.sources) == 1 and len(edge.targets) == 1 and not edge.route_map:
+            # What the general case below writes, for the common `a >> b`.
+            add(f"E|{edge.kind}|{edge.sources[0].name}>{edge.targets[0].name}>".encode())
+        else:
+            sources = "\x1f".join([s.name for s in edge.sources])
+            targets = "\x1f".join([t.name for t in edge.targets])
+            routes = "\x1f".join([k for k, _ in edge.route_map])
+            add(f"E|{edge.kind}|{sources}>{targets}>{routes}".encode())
         if edge.condition is not None:
             add(_code_hash(edge.condition))
     h = hashlib.sha256(b"".join(parts))

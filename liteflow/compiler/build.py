@@ -83,7 +83,9 @@ class CompileContext:
             if name in seen:
                 continue
             seen.add(name)
-            stack.extend(t[0] for t in succ[name] if t[0] not in seen)
+            for target in succ[name]:
+                if target[0] not in seen:
+                    stack.append(target[0])
         return seen
 
     @cached_property
@@ -120,8 +122,8 @@ class CompileContext:
         """The state keys a node reads (the `each` item parameter is not one)."""
         mapped = self.decl.maps.get(spec.name)
         if mapped is None:
-            return spec.input_names
-        return tuple(name for name in spec.input_names if name != mapped[1])
+            return tuple([i.name for i in spec.inputs])
+        return tuple([i.name for i in spec.inputs if i.name != mapped[1]])
 
 
 def suggestion(name: str, options: Any) -> Phrase | str:
@@ -132,21 +134,27 @@ def suggestion(name: str, options: Any) -> Phrase | str:
 
 def build_graph(decl: FlowDecl) -> CompileContext:
     ctx = CompileContext(decl)
+    specs = ctx.specs
     for spec in decl.nodes:
-        if spec.name in ctx.specs and ctx.specs[spec.name] is not spec:
-            other = ctx.specs[spec.name]
+        other = specs.setdefault(spec.name, spec)
+        if other is not spec:
             line, _ = def_position(other.file, other.line)
             ctx.diagnostics.append(_duplicate(ctx, spec, f"{other.file}:{line}"))
-            continue
-        ctx.specs[spec.name] = spec
     succ = ctx.succ
-    for name in ctx.specs:
+    for name in specs:
         succ[name] = []
     for edge in decl.edges:
+        sources, targets = edge.sources, edge.targets
+        kind = edge.kind
+        if kind == "plain" and len(sources) == 1 and len(targets) == 1:
+            # `a >> b`: the common case, without the general loops below.
+            src, dst = sources[0], targets[0]
+            if specs.get(src.name) is src and specs.get(dst.name) is dst:
+                succ[src.name].append((dst.name, kind, edge, None))
+                continue
         if not _known(ctx, edge):
             continue
-        kind = edge.kind
-        for src in edge.sources:
+        for src in sources:
             out = succ[src.name]
             if kind == "route":
                 for key, targets in edge.route_map:

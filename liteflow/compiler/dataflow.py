@@ -44,16 +44,32 @@ class _Problem:
         self.keys = keys
         self.need: list[int] = []
         self.gen: list[int] = []
-        # Only keys somebody requires matter; the universe stays small.
-        for name in self.order:
-            spec = ctx.specs[name]
-            mask = 0
-            for key in self._required(spec):
-                mask |= 1 << keys.setdefault(key, len(keys))
+        # Only keys somebody requires matter; the universe stays small. Nodes made by one
+        # factory share their inputs and outputs tuples, so each tuple's mask is computed
+        # once (keyed by id: the specs, hence the tuples, live as long as `ctx`).
+        specs = [ctx.specs[name] for name in self.order]
+        maps = ctx.decl.maps
+        need_of: dict[int, int] = {}
+        for spec in specs:
+            plain = not (spec.name in maps or spec.problems or spec.takes_state)
+            mask = need_of.get(id(spec.inputs)) if plain else None
+            if mask is None:
+                mask = 0
+                for key in self._required(spec):
+                    mask |= 1 << keys.setdefault(key, len(keys))
+                if plain:
+                    need_of[id(spec.inputs)] = mask
             self.need.append(mask)
         self.all = (1 << len(keys)) - 1
-        for name in self.order:
-            self.gen.append(self._generated(ctx.specs[name]))
+        gen_of: dict[int, int] = {}
+        for spec in specs:
+            plain = not (spec.name in maps or spec.open_outputs or spec.problems)
+            mask = gen_of.get(id(spec.outputs)) if plain else None
+            if mask is None:
+                mask = self._generated(spec)
+                if plain:
+                    gen_of[id(spec.outputs)] = mask
+            self.gen.append(mask)
         initial = 0
         for inp in ctx.decl.inputs:
             bit = keys.get(inp.name)
@@ -160,13 +176,14 @@ class _Problem:
             if entry in seen or entry not in index:
                 continue
             seen.add(entry)
-            stack = [(entry, iter([t[0] for t in succ[entry]]))]
+            stack = [(entry, iter(succ[entry]))]
             while stack:
                 name, children = stack[-1]
-                for child in children:
+                for out in children:
+                    child = out[0]
                     if child not in seen and child in index:
                         seen.add(child)
-                        stack.append((child, iter([t[0] for t in succ[child]])))
+                        stack.append((child, iter(succ[child])))
                         break
                 else:
                     stack.pop()

@@ -64,8 +64,11 @@ def check_unread_outputs(ctx: CompileContext) -> None:
     if any(spec.takes_state for spec in ctx.specs.values()):
         return
     read: set[str] = {o.name for o in ctx.decl.outputs} | {o.name for o in ctx.decl.state}
+    read_by: set[int] = set()  # nodes made by one factory share their inputs tuple
     for spec in ctx.specs.values():
-        read.update(spec.input_names)
+        if id(spec.inputs) not in read_by:
+            read_by.add(id(spec.inputs))
+            read.update([i.name for i in spec.inputs])
     for items_key, _item in ctx.decl.maps.values():
         read.add(items_key)
     for edge in ctx.decl.edges:
@@ -75,9 +78,12 @@ def check_unread_outputs(ctx: CompileContext) -> None:
                 return  # an opaque condition could read any key
             read |= mentioned
     reached = ctx.reached
+    all_read: set[int] = set()  # ids of outputs tuples whose keys are all read
     for name, spec in ctx.specs.items():
-        if name not in reached or spec.problems:
+        if name not in reached or spec.problems or id(spec.outputs) in all_read:
             continue
-        for out in spec.outputs:
-            if out.name not in read:
-                ctx.report("LF302", "check.unread_output", node=name, key=out.name)
+        unread = [out.name for out in spec.outputs if out.name not in read]
+        if not unread:
+            all_read.add(id(spec.outputs))
+        for key in unread:
+            ctx.report("LF302", "check.unread_output", node=name, key=key)

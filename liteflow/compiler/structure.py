@@ -16,7 +16,8 @@ def check_signatures(ctx: CompileContext) -> None:
         fields = {"node": ctx.decl.name, **problem.fields}
         ctx.report("LF100", problem.msg_id, **fields)
     for spec in ctx.specs.values():
-        ctx.diagnostics.extend(problem_diagnostics(spec, ctx.decl.name))
+        if spec.problems:
+            ctx.diagnostics.extend(problem_diagnostics(spec, ctx.decl.name))
 
 
 def check_reachability(ctx: CompileContext) -> None:

@@ -22,12 +22,13 @@ class _ByHint:
     def __init__(self) -> None:
         self.groups: dict[Any, tuple[Any, list[str]]] = {}
 
-    def add(self, hint: Any, owner: str) -> None:
+    def owners(self, hint: Any) -> list[str]:
+        """The list the owners of `hint` go to."""
         try:
             slot = self.groups.setdefault(hint, (hint, []))
         except TypeError:  # unhashable hint
             slot = self.groups.setdefault(id(hint), (hint, []))
-        slot[1].append(owner)
+        return slot[1]
 
     def __iter__(self) -> Iterator[tuple[Any, list[str]]]:
         return iter(self.groups.values())
@@ -36,19 +37,33 @@ class _ByHint:
 def check_types(ctx: CompileContext) -> None:
     """LF102: a value a producer may write must fit every consumer of the key."""
     consumers: dict[str, _ByHint] = {}
+    # Nodes made by one factory share their inputs tuple: find its reader lists once.
+    # (Keyed by id: every spec, hence every tuple, lives as long as `ctx`.)
+    readers_of: dict[int, list[list[str]]] = {}
+    maps = ctx.decl.maps
     for spec in ctx.specs.values():
         if spec.problems or spec.takes_state:
             continue
-        reads = set(ctx.node_inputs(spec))
-        for inp in spec.inputs:
-            if inp.name in reads:
-                consumers.setdefault(inp.name, _ByHint()).add(inp.hint, spec.name)
+        mapped = spec.name in maps
+        lists = None if mapped else readers_of.get(id(spec.inputs))
+        if lists is None:
+            reads = set(ctx.node_inputs(spec))
+            lists = [consumers.setdefault(inp.name, _ByHint()).owners(inp.hint)
+                     for inp in spec.inputs if inp.name in reads]
+            if not mapped:
+                readers_of[id(spec.inputs)] = lists
+        for owners in lists:
+            owners.append(spec.name)
     flow_inputs = {i.name: i.hint for i in ctx.decl.inputs}
     for key, by_hint in consumers.items():
         producers = _ByHint()
+        last: Any = producers  # no hint is this object
+        names: list[str] = []
         for spec, out in ctx.producers.get(key, ()):
             if not spec.problems:
-                producers.add(out.hint, spec.name)
+                if out.hint is not last:  # consecutive producers mostly share the hint
+                    last, names = out.hint, producers.owners(out.hint)
+                names.append(spec.name)
         for expected, readers in by_hint:
             if key in flow_inputs and not is_compatible(flow_inputs[key], expected):
                 for node in readers:

@@ -109,20 +109,26 @@ class Recorder:
         self.add_node(target)
         self.entries.append(target)
 
-    def edge(self, kind: EdgeKind, sources: Sequence[NodeSpec], targets: Sequence[NodeSpec],
+    def edge(self, kind: EdgeKind, sources: tuple[NodeSpec, ...], targets: tuple[NodeSpec, ...],
              condition: Callable[..., Any] | None = None,
              route_map: tuple[tuple[str, tuple[NodeSpec, ...]], ...] = ()) -> None:
-        for spec in (*sources, *targets):
-            self.add_node(spec)
+        seen = self._seen
+        for group in (sources, targets):
+            for spec in group:
+                if id(spec) not in seen:  # add_node, inlined: it runs twice per `>>`
+                    seen.add(id(spec))
+                    self.nodes.append(spec)
         file, line = _caller()
-        self.edges.append(EdgeDecl(kind, tuple(sources), tuple(targets), file, line,
-                                   condition, route_map))
+        self.edges.append(EdgeDecl(kind, sources, targets, file, line, condition, route_map))
+
+
+_HERE = __file__.rsplit("/", 1)[0]
 
 
 def _caller() -> tuple[str, int]:
     """The user's wiring line: the first frame outside liteflow's definitions."""
-    frame = sys._getframe(1)
-    here = __file__.rsplit("/", 1)[0]
+    frame = sys._getframe(2)  # skip `Recorder.edge`, always the caller
+    here = _HERE
     while frame is not None and frame.f_code.co_filename.startswith(here):
         frame = frame.f_back  # type: ignore[assignment]
     if frame is None:
@@ -240,12 +246,12 @@ def _register_map(target: Each) -> None:
 
 def _connect(source: NodeSpec, other: Any) -> None:
     recorder = Recorder.active()
-    if isinstance(other, list | tuple):
+    if isinstance(other, Wirable):  # `a >> b`, by far the most common
+        recorder.edge("plain", (source,), (other.spec,))
+    elif isinstance(other, list | tuple):
         recorder.add_node(source)  # `a >> []` still declares `a`
         for item in other:
             _connect(source, item)
-    elif isinstance(other, Wirable):
-        recorder.edge("plain", (source,), (other.spec,))
     elif isinstance(other, Conditional):
         recorder.edge("when", (source,), (other.node.spec,), condition=other.condition)
     elif isinstance(other, Route):
@@ -288,6 +294,8 @@ def _sources(items: Sequence[Any]) -> tuple[NodeSpec, ...]:
 
 def _chain_result(other: Any) -> Any:
     """What `a >> other` evaluates to, so that chains continue from `other`."""
+    if isinstance(other, Wirable):
+        return other
     if isinstance(other, Conditional):
         return other.node
     if isinstance(other, list | tuple):
