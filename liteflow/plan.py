@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from .core.fastinit import fast_init
 from .core.merge import Merger
 from .core.typecheck import Checker
 
@@ -46,6 +47,7 @@ class FrozenMap(dict[str, Any]):
 EMPTY: Mapping[str, Any] = FrozenMap()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PlanInput:
     """A node (or flow) input: state `key`, passed as parameter `param`."""
@@ -58,6 +60,7 @@ class PlanInput:
     default: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PlanOutput:
     key: str
@@ -89,6 +92,7 @@ class EachPlan:
     empty_keys: tuple[str, ...] = ()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PlanEdge:
     kind: Literal["plain", "when", "route", "join"]
@@ -110,6 +114,7 @@ class JoinGroup:
     target: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PlanNode:
     """One node as the runner sees it."""

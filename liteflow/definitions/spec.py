@@ -20,6 +20,7 @@ import typing_extensions
 from typing_extensions import is_typeddict
 
 from ..core.context import Context
+from ..core.fastinit import fast_init
 from .config import NodeConfig
 from .strategy import UpdateStrategy
 
@@ -30,6 +31,7 @@ Reducer = UpdateStrategy | Callable[[Any, Any], Any]
 NodeKind = Literal["function", "flow", "builder"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class InputSpec:
     """One input: a parameter name that is a state key."""
@@ -40,6 +42,7 @@ class InputSpec:
     default: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class OutputSpec:
     """One output key of a node's return TypedDict, with its merge strategy."""
@@ -58,6 +61,7 @@ class Problem:
     fields: Mapping[str, Any]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class NodeSpec:
     """Everything known about one node before it is compiled into a plan."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..core.errors import FlowDefinitionError
+from ..core.fastinit import fast_init
 from .spec import NodeSpec
 
 __all__ = [
@@ -59,6 +60,7 @@ START = _Terminal("START")
 END = _Terminal("END")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class EdgeDecl:
     """One declared edge (or, for joins and routes, one edge group)."""
