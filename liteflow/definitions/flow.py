@@ -252,12 +252,14 @@ def flow(
     """
 
     def decorate(function: Callable[..., Any]) -> Flow[Any, Any]:
-        from ..compiler import compile_flow  # networkx loads with the first flow, not on import
+        # networkx loads with the first flow, not on import
+        from ..compiler import compile_flow, gc_paused
 
-        decl = trace(function, localns=caller_namespace(2 if fn is not None else 1),
-                     name=name, output=output, max_supersteps=max_supersteps,
-                     version=version, state=state, check_types=check_types)
-        plan, diagnostics = compile_flow(decl)
+        with gc_paused():
+            decl = trace(function, localns=caller_namespace(2 if fn is not None else 1),
+                         name=name, output=output, max_supersteps=max_supersteps,
+                         version=version, state=state, check_types=check_types)
+            plan, diagnostics = compile_flow(decl)
         made: Flow[Any, Any] = Flow(decl, plan, diagnostics, function)
         _register(made)
         return made
