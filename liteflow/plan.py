@@ -145,12 +145,7 @@ class PlanNode:
     edges_want_state: bool = False
     # When every out-edge is plain, the sorted successors: the next active set of a
     # superstep this node runs alone, with no set to build.
-    plain_next: tuple[int, ...] | None = field(init=False, default=None)
-
-    def __post_init__(self) -> None:
-        if all(edge.kind == "plain" for edge in self.out_edges):
-            targets = sorted({t for edge in self.out_edges for t in edge.targets})
-            object.__setattr__(self, "plain_next", tuple(targets))
+    plain_next: tuple[int, ...] | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = {f.name: getattr(self, f.name) for f in fields(self) if f.init}

@@ -132,10 +132,16 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         retry = _retry(config.retry_count, config.retry_delay, config.backoff, config.max_delay,
                        config.retry_on)
     edges_want_state = False
+    all_plain = True
     for edge in out:
         if edge.wants_state:
             edges_want_state = True
-            break
+        if edge.kind != "plain":
+            all_plain = False
+    plain_next = None
+    if all_plain:
+        plain_next = (out[0].targets if len(out) == 1 and len(out[0].targets) < 2
+                      else tuple(sorted({t for edge in out for t in edge.targets})))
     # The required fields go by position (in field order): matching two dozen keywords
     # would cost more than a tenth of the call.
     return PlanNode(
@@ -150,6 +156,7 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         simple=(not spec.is_async and config.retry_count == 0 and config.timeout is None
                 and not fallback_is_async),
         edges_want_state=edges_want_state,
+        plain_next=plain_next,
     )
 
 
