@@ -9,8 +9,6 @@ here and reported as compiler diagnostics (LF201, LF202) when the graph is compi
 from __future__ import annotations
 
 import dataclasses
-import os
-import sys
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -22,7 +20,7 @@ from ._adapt import CONTEXT_PARAM, adapt, adapt_fallback, call_shape, is_async_c
 from .config import NodeConfig
 from .decl import FlowDecl
 from .spec import InputSpec, NodeSpec, source_of
-from .wiring import EdgeDecl, EdgeKind, Wirable
+from .wiring import EdgeDecl, EdgeKind, Wirable, user_site
 
 if TYPE_CHECKING:
     from ..compiler.diagnostics import Diagnostic
@@ -33,19 +31,6 @@ NodeResult: TypeAlias = Mapping[str, Any] | None
 # `fn(inputs)` or `fn(inputs, **context)`, sync or async, returning a dict of writes.
 NodeExecutor: TypeAlias = Callable[..., Any]
 Site = tuple[str, int]
-
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def user_site() -> Site:
-    """File and line of the innermost caller outside liteflow (where the user wrote it)."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame = frame.f_back  # type: ignore[assignment]
-    if frame is None:
-        return ("<unknown>", 0)
-    return (frame.f_code.co_filename, frame.f_lineno)
-
 
 class Hint:
     """A did-you-mean sentence rendered in the language of the message that shows it."""

@@ -6,6 +6,7 @@ A flow body is traced once: each `>>` records an `EdgeDecl` into the active
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
@@ -120,18 +121,18 @@ class Recorder:
                 if id(spec) not in seen:  # add_node, inlined: it runs twice per `>>`
                     seen.add(id(spec))
                     self.nodes.append(spec)
-        file, line = _caller()
+        file, line = user_site()
         self.edges.append(EdgeDecl(kind, sources, targets, file, line, condition, route_map))
 
 
-_HERE = __file__.rsplit("/", 1)[0]
+# Frames inside liteflow are skipped when looking for the line the user wrote.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _caller() -> tuple[str, int]:
-    """The user's wiring line: the first frame outside liteflow's definitions."""
-    frame = sys._getframe(2)  # skip `Recorder.edge`, always the caller
-    here = _HERE
-    while frame is not None and frame.f_code.co_filename.startswith(here):
+def user_site() -> tuple[str, int]:
+    """File and line of the innermost caller outside liteflow (where the user wrote it)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame = frame.f_back  # type: ignore[assignment]
     if frame is None:
         return ("<unknown>", 0)

@@ -24,8 +24,8 @@ from ..core.errors import EventLoopError, FlowDefinitionError
 from ..core.events import Event, EventListener, RunFinished
 from ..plan import Plan
 from .config import NodeConfig
-from .graph import Edge, Graph, Node, NodeExecutor, node_name, user_site
-from .wiring import Wirable
+from .graph import Edge, Graph, Node, NodeExecutor, node_name
+from .wiring import Wirable, user_site
 
 if TYPE_CHECKING:
     from ..compiler.diagnostics import Diagnostic
