@@ -7,10 +7,13 @@ the join groups, the merge function of every key.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import inspect
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from types import CodeType, FunctionType
 from typing import Any, Literal
 
 from .core.fastinit import fast_init
@@ -212,16 +215,74 @@ class Plan:
     inputs: tuple[PlanInput, ...]
     outputs: tuple[PlanOutput, ...]
     max_supersteps: int
-    fingerprint: str
     file: str = "<unknown>"
     line: int = 0
     warnings: tuple[Any, ...] = field(default=(), compare=False)
     # A builder workflow accepts any initial state keys.
     open_inputs: bool = False
+    _fingerprint: str | None = field(default=None, init=False, compare=False, repr=False)
 
     def node(self, name: str) -> PlanNode:
         return self.nodes[self.index[name]]
 
     @property
+    def fingerprint(self) -> str:
+        """A content hash of the plan: names, keys, types, strategies, wiring and code.
+
+        Computed on first use (only durable runs need it) and kept.
+        """
+        found = self._fingerprint
+        if found is None:
+            found = _fingerprint(self)
+            object.__setattr__(self, "_fingerprint", found)
+        return found
+
+    @property
     def node_names(self) -> tuple[str, ...]:
         return tuple(n.name for n in self.nodes)
+
+
+def _fingerprint(plan: Plan) -> str:
+    parts: list[bytes] = [f"{plan.name}|{plan.version}|{plan.entries}".encode()]
+    add = parts.append
+    # Nodes made by one factory share their inputs and outputs tuples and their code:
+    # each is described once (keyed by id: the plan keeps them alive meanwhile).
+    described: dict[int, bytes] = {}
+    codes: dict[int, bytes] = {}
+    for node in plan.nodes:
+        add(f"N|{node.name}|{node.kind}|{node.context_param}|{node.takes_state}".encode())
+        signature = described.get(id(node.inputs))
+        if signature is None:
+            signature = described[id(node.inputs)] = "".join(
+                f"I|{i.key}|{i.param}|{i.type_name}|{i.required}" for i in node.inputs).encode()
+        add(signature)
+        signature = described.get(id(node.outputs))
+        if signature is None:
+            signature = described[id(node.outputs)] = "".join(
+                f"O|{o.key}|{o.type_name}|{o.required}" for o in node.outputs.values()).encode()
+        add(signature)
+        if node.each is not None:
+            add(f"M|{node.each.items_key}|{node.each.item_param}".encode())
+        add(_code_hash(node.fn, codes))
+    for edge in plan.edges:
+        add(f"E|{edge.kind}|{edge.source}>{edge.targets}>{tuple(edge.route_map)}".encode())
+        if edge.condition is not None:
+            add(_code_hash(edge.condition, codes))
+    for key in sorted(plan.mergers):
+        merger = plan.mergers[key]
+        add(f"R|{key}|".encode())
+        add(_code_hash(getattr(merger, "reducer", merger), codes))
+    return hashlib.sha256(b"".join(parts)).hexdigest()[:16]
+
+
+def _code_hash(fn: Any, known: dict[int, bytes]) -> bytes:
+    # Wrappers are hashed by what they wrap (`inspect.unwrap` is slow: only when needed).
+    if type(fn) is not FunctionType or "__wrapped__" in fn.__dict__:
+        fn = inspect.unwrap(fn) if hasattr(fn, "__wrapped__") else fn
+    code = getattr(fn, "__code__", None)
+    if not isinstance(code, CodeType):
+        return repr(type(fn)).encode()
+    found = known.get(id(code))
+    if found is None:
+        found = known[id(code)] = code.co_code + repr(code.co_consts).encode()
+    return found

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from types import CodeType, FunctionType
 from typing import Any
 
 from tenacity import retry_if_exception, stop_after_attempt, wait_exponential
@@ -60,7 +58,6 @@ def assemble_plan(ctx: CompileContext) -> Plan:
         inputs=tuple(_input(i, decl.check_types) for i in decl.inputs),
         outputs=tuple(_output(o, decl.check_types) for o in decl.outputs),
         max_supersteps=decl.max_supersteps,
-        fingerprint=_fingerprint(ctx),
         file=decl.file,
         line=decl.line,
         warnings=tuple(d for d in ctx.diagnostics if d.severity == "warning"),
@@ -283,35 +280,6 @@ def _label(fn: Callable[..., Any] | None) -> str:
     return condition_label(fn)
 
 
-@lru_cache(maxsize=2048)
-def _code_bytes(code: CodeType) -> bytes:
-    # Nodes made by one factory share a code object: hash its bytes once.
-    return code.co_code + repr(code.co_consts).encode()
-
-
-def _code_hash(fn: Any) -> bytes:
-    # `inspect.unwrap` only for wrappers: it is slow, and most nodes are plain functions.
-    target = inspect.unwrap(fn) if hasattr(fn, "__wrapped__") else fn
-    code = getattr(target, "__code__", None)
-    if isinstance(code, CodeType):
-        return _code_bytes(code)
-    return repr(type(fn)).encode()
-
-
-@lru_cache(maxsize=4096)
-def _signature_text(inputs: tuple[InputSpec, ...], outputs: tuple[OutputSpec, ...]) -> str:
-    text = [f"I|{i.name}|{_describe(i.hint)}|{i.required}" for i in inputs]
-    text += [f"O|{o.name}|{_describe(o.hint)}|{o.required}|{o.reducer!r}" for o in outputs]
-    return "".join(text)
-
-
-def _signature(spec: NodeSpec) -> str:
-    try:
-        return _signature_text(spec.inputs, spec.outputs)
-    except TypeError:  # an unhashable hint or default
-        return _signature_text.__wrapped__(spec.inputs, spec.outputs)
-
-
 @lru_cache(maxsize=4096)
 def _describe_cached(hint: Any) -> str:
     return describe_type(hint)
@@ -322,45 +290,3 @@ def _describe(hint: Any) -> str:
         return _describe_cached(hint)
     except TypeError:  # unhashable hint
         return describe_type(hint)
-
-
-def _fingerprint(ctx: CompileContext) -> str:
-    """A content hash of the flow: names, keys, types, strategies, wiring and code."""
-    # The pieces are hashed in one call; nodes sharing a signature share its text.
-    parts: list[bytes] = []
-    add = parts.append
-    decl = ctx.decl
-    add(f"{decl.name}|{decl.version}".encode())
-    # Nodes made by one factory share their inputs and outputs tuples and their code:
-    # each is described once (keyed by id: the specs keep them alive meanwhile).
-    signatures: dict[tuple[int, int], str] = {}
-    code_hashes: dict[int, bytes] = {}
-    for spec in ctx.specs.values():
-        key = (id(spec.inputs), id(spec.outputs))
-        signature = signatures.get(key)
-        if signature is None:
-            signature = signatures[key] = _signature(spec)
-        add(f"N|{spec.name}|{spec.kind}{signature}".encode())
-        fn = spec.fn
-        code = (fn.__code__ if type(fn) is FunctionType and "__wrapped__" not in fn.__dict__
-                else None)  # wrappers are hashed by what they wrap
-        code_hash = code_hashes.get(id(code)) if code is not None else None
-        if code_hash is None:
-            code_hash = _code_hash(fn)
-            if code is not None:
-                code_hashes[id(code)] = code_hash
-        add(code_hash)
-    for edge in decl.edges:
-        if len(edge.sources) == 1 and len(edge.targets) == 1 and not edge.route_map:
-            # What the general case below writes, for the common `a >> b`.
-            add(f"E|{edge.kind}|{edge.sources[0].name}>{edge.targets[0].name}>".encode())
-        else:
-            sources = "\x1f".join([s.name for s in edge.sources])
-            targets = "\x1f".join([t.name for t in edge.targets])
-            routes = "\x1f".join([k for k, _ in edge.route_map])
-            add(f"E|{edge.kind}|{sources}>{targets}>{routes}".encode())
-        if edge.condition is not None:
-            add(_code_hash(edge.condition))
-    h = hashlib.sha256(b"".join(parts))
-    h.update(f"S|{ctx.entries}|{sorted(decl.maps.items())}".encode())
-    return h.hexdigest()[:16]

@@ -78,8 +78,6 @@ class EdgeDecl:
 class Recorder:
     """Collects the nodes and edges declared while a flow body is traced."""
 
-    _current: ContextVar[Recorder | None] = ContextVar("liteflow_recorder", default=None)
-
     def __init__(self, flow: str) -> None:
         self.flow = flow
         self.nodes: list[NodeSpec] = []
@@ -91,17 +89,17 @@ class Recorder:
 
     @classmethod
     def active(cls) -> Recorder:
-        recorder = cls._current.get()
+        recorder = _CURRENT.get()
         if recorder is None:
             raise FlowDefinitionError("error.wiring_outside_flow")
         return recorder
 
     def __enter__(self) -> Recorder:
-        self._token = Recorder._current.set(self)
+        self._token = _CURRENT.set(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        Recorder._current.reset(self._token)
+        _CURRENT.reset(self._token)
 
     def add_node(self, spec: NodeSpec) -> None:
         if id(spec) not in self._seen:
@@ -124,6 +122,19 @@ class Recorder:
         file, line = user_site()
         self.edges.append(EdgeDecl(kind, sources, targets, file, line, condition, route_map))
 
+    def plain(self, source: NodeSpec, target: NodeSpec, file: str, line: int) -> None:
+        """`edge("plain", ...)` for one source and one target, at a known site."""
+        seen = self._seen
+        if id(source) not in seen:
+            seen.add(id(source))
+            self.nodes.append(source)
+        if id(target) not in seen:
+            seen.add(id(target))
+            self.nodes.append(target)
+        self.edges.append(EdgeDecl("plain", (source,), (target,), file, line))
+
+
+_CURRENT: ContextVar[Recorder | None] = ContextVar("liteflow_recorder", default=None)
 
 # Frames inside liteflow are skipped when looking for the line the user wrote.
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -149,6 +160,17 @@ class Wirable:
         raise NotImplementedError
 
     def __rshift__(self, other: Any) -> Any:
+        if isinstance(other, Wirable):  # `a >> b`, by far the most common: kept lean
+            recorder = _CURRENT.get()
+            if recorder is not None:
+                frame = sys._getframe(1)
+                code = frame.f_code
+                if code.co_filename.startswith(_PACKAGE_DIR):
+                    file, line = user_site()
+                else:
+                    file, line = code.co_filename, frame.f_lineno
+                recorder.plain(self.spec, other.spec, file, line)
+                return other
         _connect(self.spec, other)
         return _chain_result(other)
 
