@@ -109,9 +109,49 @@ def appends(decl: FlowDecl, out: OutputSpec) -> bool:
 def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge, ...],
                shared: _Shared) -> PlanNode:
     config = spec.config
+    mapped = ctx.decl.maps.get(spec.name) if ctx.decl.maps else None
+    if mapped is None:
+        # Nodes made by one factory share inputs, outputs and config: one shape for all.
+        key = (id(spec.inputs), id(spec.outputs), id(config), spec.is_async)
+        shape = shared.shapes.get(key)
+        if shape is None:
+            shape = shared.shapes[key] = _shape(ctx, spec, shared, None)
+    else:
+        shape = _shape(ctx, spec, shared, mapped)
+    (inputs, outputs, required_outputs, retry, fallback_is_async, metadata, simple,
+     each) = shape[1:]
+    edges_want_state = False
+    all_plain = True
+    for edge in out:
+        if edge.wants_state:
+            edges_want_state = True
+        if edge.kind != "plain":
+            all_plain = False
+    plain_next = None
+    if all_plain:
+        plain_next = (out[0].targets if len(out) == 1 and len(out[0].targets) < 2
+                      else tuple(sorted({t for edge in out for t in edge.targets})))
+    # By position, in field order: matching two dozen keywords would cost more than a
+    # tenth of the call.
+    return PlanNode(
+        i, spec.name, spec.fn, spec.is_async, inputs, spec.context_param, outputs,
+        required_outputs, retry, config.timeout, config.fallback, fallback_is_async, out,
+        spec.file, spec.line, spec.kind, each, spec.takes_state, spec.open_outputs, metadata,
+        simple, edges_want_state, plain_next,
+    )
+
+
+# What a node's plan takes from its inputs, outputs and config (and not its edges); the
+# first item keeps the keyed objects alive, so the ids in the key stay unique.
+_Shape = tuple[Any, tuple[PlanInput, ...], FrozenMap, tuple[str, ...], RetryPolicy | None, bool,
+               Mapping[str, Any], bool, EachPlan | None]
+
+
+def _shape(ctx: CompileContext, spec: NodeSpec, shared: _Shared,
+           mapped: tuple[str, str] | None) -> _Shape:
+    config = spec.config
     checks = config.check_types and ctx.decl.check_types
     each = None
-    mapped = ctx.decl.maps.get(spec.name) if ctx.decl.maps else None
     if mapped is not None:
         items_key, item_param = mapped
         item = next(x for x in spec.inputs if x.name == item_param)
@@ -128,33 +168,11 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
     if config.retry_count > 0:
         retry = _retry(config.retry_count, config.retry_delay, config.backoff, config.max_delay,
                        config.retry_on)
-    edges_want_state = False
-    all_plain = True
-    for edge in out:
-        if edge.wants_state:
-            edges_want_state = True
-        if edge.kind != "plain":
-            all_plain = False
-    plain_next = None
-    if all_plain:
-        plain_next = (out[0].targets if len(out) == 1 and len(out[0].targets) < 2
-                      else tuple(sorted({t for edge in out for t in edge.targets})))
-    # The required fields go by position (in field order): matching two dozen keywords
-    # would cost more than a tenth of the call.
-    return PlanNode(
-        i, spec.name, spec.fn, spec.is_async, inputs, spec.context_param, outputs,
-        required_outputs, retry, config.timeout, fallback, fallback_is_async, out, spec.file,
-        spec.line,
-        kind=spec.kind,
-        each=each,
-        takes_state=spec.takes_state,
-        open_outputs=spec.open_outputs,
-        metadata=FrozenMap(dict(config.metadata)) if config.metadata else EMPTY,
-        simple=(not spec.is_async and config.retry_count == 0 and config.timeout is None
-                and not fallback_is_async),
-        edges_want_state=edges_want_state,
-        plain_next=plain_next,
-    )
+    metadata = FrozenMap(dict(config.metadata)) if config.metadata else EMPTY
+    simple = (not spec.is_async and config.retry_count == 0 and config.timeout is None
+              and not fallback_is_async)
+    return ((spec.inputs, spec.outputs, config), inputs, outputs, required_outputs, retry,
+            fallback_is_async, metadata, simple, each)
 
 
 class _Shared:
@@ -174,6 +192,7 @@ class _Shared:
                                 tuple[tuple[InputSpec, ...], tuple[PlanInput, ...]]] = {}
         self.outputs_by_id: dict[tuple[int, bool], tuple[tuple[OutputSpec, ...],
                                                          tuple[FrozenMap, tuple[str, ...]]]] = {}
+        self.shapes: dict[tuple[int, int, int, bool], _Shape] = {}
 
     def inputs_of(self, specs: tuple[InputSpec, ...], checks: bool) -> tuple[PlanInput, ...]:
         known = self.inputs_by_id.get((id(specs), checks))
