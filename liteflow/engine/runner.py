@@ -29,10 +29,11 @@ from ..core.errors import (
 )
 from ..core.events import EventBus, EventListener, RunFinished, RunStarted, SuperStepEvent
 from ..core.logger import log_run_finished, log_run_started
-from ..core.merge import MISSING, MergeConflict
+from ..core.merge import MISSING, MergeConflict, merger_for
 from ..core.messages import use_language
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
+from ..definitions.strategy import UpdateStrategy
 from ..plan import Plan, PlanNode
 from .executor import Executor, LocalExecutor
 from .invoke import NodeCall, call_simple, gather_inputs
@@ -41,6 +42,11 @@ from .result import Overlay, RunResult, State
 __all__ = ["PregelRunner", "RunOptions", "default_executor"]
 
 _DEFAULT_EXECUTOR = LocalExecutor()
+_append = merger_for(UpdateStrategy.APPEND)
+
+# What `_run_many` returns: the node of every call, their writes (in plan order), and what
+# the conditions of `each` nodes see (None when there are none).
+_Ran = tuple[list[PlanNode], list[dict[str, Any]], dict[int, dict[str, Any]] | None]
 
 
 def default_executor() -> LocalExecutor:
@@ -147,30 +153,41 @@ class PregelRunner:
                                     flow=run.flow, run_id=run.run_id))
 
     async def _run_many(self, active: tuple[int, ...], values: dict[str, Any], superstep: int,
-                        run: RunInfo) -> list[tuple[PlanNode, list[dict[str, Any]]]]:
-        """Run a superstep of several nodes (or `each` instances); writes grouped by node."""
+                        run: RunInfo) -> _Ran:
+        """Run a superstep of several nodes (or `each` instances).
+
+        Returns the node and the writes of every call, in plan order (the instances of an
+        `each` node next to each other), and, for `each` nodes, what their conditions see.
+        """
         nodes = self.plan.nodes
+        flow = run.flow
         calls: list[NodeCall] = []
-        bounds: list[int] = []
+        mapped: list[tuple[PlanNode, int, int]] = []  # each node, its first and end call
         for idx in active:
             node = nodes[idx]
-            kwargs = gather_inputs(node, values, run.flow)
+            kwargs = gather_inputs(node, values, flow)
             if node.each is None:
                 calls.append(NodeCall(node, kwargs, superstep, run))
             else:
-                _expand(node, kwargs, values, superstep, run, calls, run.flow)
-            bounds.append(len(calls))
+                first = len(calls)
+                _expand(node, kwargs, values, superstep, run, calls, flow)
+                mapped.append((node, first, len(calls)))
         outs = await self.executor.execute(calls)
-        grouped = []
-        first = 0
-        for idx, end in zip(active, bounds, strict=True):
-            node = nodes[idx]
-            writes = outs[first:end]
-            if not writes and node.each is not None and node.each.empty_keys:
-                writes = [{key: [] for key in node.each.empty_keys}]
-            grouped.append((node, writes))
-            first = end
-        return grouped
+        ran = [call.node for call in calls]
+        if not mapped:
+            return ran, outs, None
+        seen: dict[int, dict[str, Any]] = {}
+        for node, first, end in reversed(mapped):  # from the back: positions stay valid
+            assert node.each is not None
+            if first == end:
+                # No element: the node still counts as run (its edges fire), and its
+                # APPEND keys become [] so what follows can rely on them.
+                ran.insert(first, node)
+                outs.insert(first, {key: [] for key in node.each.empty_keys})
+                seen[node.index] = {}
+            else:
+                seen[node.index] = _combined(outs[first:end])
+        return ran, outs, seen
 
     async def advance(self, point: Checkpoint, run: RunInfo,
                       after_barrier: Callable[[Checkpoint], None] | None = None) -> None:
@@ -181,7 +198,7 @@ class PregelRunner:
         plan = self.plan
         nodes = plan.nodes
         mergers = plan.mergers
-        joins = plan.joins
+        join_sizes = [len(group.parents) for group in plan.joins]
         limit = self.max_supersteps
         execute = self.executor.execute
         bus = run.bus
@@ -202,7 +219,7 @@ class PregelRunner:
             step_started = time.perf_counter() if bus._listeners else 0.0
 
             # 1. Calls: each active node gets only its declared inputs.
-            results: list[tuple[PlanNode, list[dict[str, Any]]]]
+            seen: dict[int, dict[str, Any]] | None = None
             if len(active) == 1 and nodes[active[0]].each is None:
                 # Chains and loops: one node, one call, nothing to group.
                 node = nodes[active[0]]
@@ -220,46 +237,61 @@ class PregelRunner:
                         if after_barrier is not None:
                             after_barrier(point)
                         continue
-                    results = [(node, [out])]
+                    ran, outs = [node], [out]
                 else:
-                    results = [(node, await execute([NodeCall(node, kwargs, superstep, run)]))]
+                    ran, outs = [node], await execute([NodeCall(node, kwargs, superstep, run)])
             else:
-                results = await self._run_many(active, values, superstep, run)
+                ran, outs, seen = await self._run_many(active, values, superstep, run)
 
             # 2. Barrier: merge every write in plan order into a staging dict.
             staged: dict[str, Any] = {}
-            for node, writes in results:
-                for out in writes:
+            if mergers:
+                for node, out in zip(ran, outs, strict=True):
                     for key, value in out.items():
                         merger = mergers.get(key)
                         if merger is None:
                             staged[key] = value
-                            continue
-                        try:
-                            if key in staged:
+                        elif key in staged:
+                            if merger is _append and type(value) is list:
+                                staged[key].extend(value)  # staged values are the step's own
+                                continue
+                            try:
                                 staged[key] = merger(key, staged[key], value, True)
-                            else:
+                            except MergeConflict as exc:
+                                raise StateConflictError(flow=flow, node=node.name,
+                                                         **exc.fields) from None
+                        else:
+                            try:
                                 staged[key] = merger(key, values.get(key, MISSING), value, False)
-                        except MergeConflict as exc:
-                            raise StateConflictError(flow=flow, node=node.name,
-                                                     **exc.fields) from None
+                            except MergeConflict as exc:
+                                raise StateConflictError(flow=flow, node=node.name,
+                                                         **exc.fields) from None
+            else:
+                for out in outs:
+                    staged.update(out)
 
             # 3. Messages: which nodes run next (conditions see the merged state).
             nxt: set[int] = set()
             view: State | None = None
-            for node, writes in results:
-                if not node.out_edges:
+            done: PlanNode | None = None  # an `each` node whose edges already fired
+            for node, out in zip(ran, outs, strict=True):
+                edges = node.out_edges
+                if not edges or node is done:
                     continue
-                out = writes[0] if node.each is None else _combined(writes)
-                for edge in node.out_edges:
+                if seen is not None and node.each is not None:
+                    done = node
+                    out = seen[node.index]
+                for edge in edges:
                     kind = edge.kind
                     if kind == "plain":
                         nxt.update(edge.targets)
                     elif kind == "join":
-                        got = arrivals.setdefault(edge.join, set())
+                        got = arrivals.get(edge.join)
+                        if got is None:
+                            got = arrivals[edge.join] = set()
                         got.add(node.index)
                         # Only parents arrive, so a size check is a subset check.
-                        if len(got) == len(joins[edge.join].parents):
+                        if len(got) == join_sizes[edge.join]:
                             nxt.add(edge.targets[0])
                             got.clear()
                     else:
