@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
@@ -83,7 +84,50 @@ def _checker_for(hint: Any) -> Checker | None:
         return _TOWER.get(hint) or hint.__instancecheck__
     if hint is None or hint is type(None):
         return _is_none
-    return _HintCheck(hint)
+    return _container_check(hint) or _HintCheck(hint)
+
+
+def _container_check(hint: Any) -> Checker | None:
+    """`list[C]`, `set[C]`, `tuple[C, ...]`, `dict[K, V]` of plain classes: the commonest
+    rich hints of node outputs, checked like beartype does (the container, then one
+    element: O(1)) but in one call, several times faster. None for anything else."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is list and len(args) == 1 and _is_plain(args[0]):
+        return functools.partial(_sequence_of, list, _TOWER_CLASSES.get(args[0], args[0]))
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis and _is_plain(args[0]):
+        return functools.partial(_sequence_of, tuple, _TOWER_CLASSES.get(args[0], args[0]))
+    if origin in (set, frozenset) and len(args) == 1 and _is_plain(args[0]):
+        return functools.partial(_set_of, origin, _TOWER_CLASSES.get(args[0], args[0]))
+    if origin is dict and len(args) == 2 and _is_plain(args[0]) and _is_plain(args[1]):
+        return functools.partial(_dict_of, _TOWER_CLASSES.get(args[0], args[0]),
+                                 _TOWER_CLASSES.get(args[1], args[1]))
+    return None
+
+
+def _is_plain(hint: Any) -> bool:
+    return (isinstance(hint, type) and hint is not Any and not is_typeddict(hint)
+            and not _is_generic_alias(hint))
+
+
+_TOWER_CLASSES: dict[Any, tuple[type, ...]] = {float: (int, float), complex: (int, float, complex)}
+
+
+# The element checked is the last one: in O(1), and the newest in an appended list.
+def _sequence_of(kind: type[Sequence[Any]], item: Any, value: Any) -> bool:
+    return isinstance(value, kind) and (not value or isinstance(value[-1], item))
+
+
+def _set_of(kind: type[AbstractSet[Any]], item: Any, value: Any) -> bool:
+    return isinstance(value, kind) and (not value or isinstance(next(iter(value)), item))
+
+
+def _dict_of(key: Any, item: Any, value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    for k, v in value.items():  # the first item only
+        return isinstance(k, key) and isinstance(v, item)
+    return True
 
 
 def make_checker(hint: Any) -> Checker | None:

@@ -32,6 +32,23 @@ CASES: list[tuple[Any, Any, bool]] = [
     (Point, {"x": 1}, True),
     (Point, [1], False),
     (Annotated[list[str], "meta"], ["s"], True),
+    (list[float], [1, 2.5], True),
+    (list[str], [], True),
+    (list[bool], [1], False),
+    (tuple[int, ...], (1, 2), True),
+    (tuple[int, ...], [1, 2], False),
+    (set[str], {"a"}, True),
+    (set[str], {1}, False),
+    (set[str], frozenset({"a"}), False),
+    (frozenset[int], frozenset({1}), True),
+    (dict[str, int], {}, True),
+    (dict[str, int], {"a": 1}, True),
+    (dict[str, int], {1: 1}, False),
+    (dict[str, int], {"a": "b"}, False),
+    (dict[str, float], {"a": 1}, True),
+    (dict[str, int], [("a", 1)], False),
+    (list[Point], [{"x": 1}], True),
+    (list[Any], [object()], True),
 ]
 
 
@@ -55,6 +72,24 @@ def test_public_beartype_path_gives_the_same_answers(hint: Any, value: Any, fits
     test = typecheck._tester(hint)
     assert isinstance(test, functools.partial)  # the public path was taken
     assert test(value) is fits
+
+
+@pytest.mark.parametrize(("hint", "value", "fits"), CASES)
+def test_same_answers_as_beartype(hint: Any, value: Any, fits: bool) -> None:
+    from beartype import BeartypeConf
+    from beartype.door import is_bearable
+
+    if not typecheck.is_typeddict(hint):
+        assert is_bearable(value, hint, conf=BeartypeConf(is_pep484_tower=True)) is fits
+
+
+def test_containers_are_checked_in_constant_time_by_their_last_element() -> None:
+    check = make_checker(list[int])
+    assert check is not None
+    assert check([*range(10**6)])
+    assert not check([*range(10**6), "late"])
+    check = make_checker(tuple[int, ...])
+    assert check is not None and not check((1, "x"))
 
 
 def test_anything_fits_any() -> None:
