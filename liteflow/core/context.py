@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextvars import ContextVar
+from threading import get_ident
 from typing import Any
 
 from .errors import InterruptNotSupportedError
@@ -90,16 +91,35 @@ class Context:
                 f"attempt={self.attempt}, run_id={self.run_id!r})")
 
 
-# Set by the engine around every node call, so code deep inside a node (a chat
-# model streaming tokens, say) can reach the run without a parameter.
-_current: ContextVar[tuple[RunInfo, str, int, int] | None] = ContextVar(
-    "liteflow_current_node", default=None
-)
+class CallCell:
+    """Which node call a thread or task is in: what `current_context()` reads.
+
+    A context variable set and reset around every call would cost a fifth of a chain's
+    superstep. So a runner (and each pool worker) sets one cell per run, and a call only
+    updates its fields. A cell belongs to the thread that made it; anywhere else (or
+    inside a call already) a call sets a fresh cell of its own.
+    """
+
+    __slots__ = ("attempt", "busy", "node", "owner", "run", "superstep")
+
+    def __init__(self, run: RunInfo | None = None, node: str = "", superstep: int = 0,
+                 attempt: int = 1, busy: bool = False) -> None:
+        self.run = run
+        self.node = node
+        self.superstep = superstep
+        self.attempt = attempt
+        self.busy = busy
+        self.owner = get_ident()
+
+
+# Set by the engine, so code deep inside a node (a chat model streaming tokens, say) can
+# reach the run without a parameter.
+current_call: ContextVar[CallCell | None] = ContextVar("liteflow_current_call", default=None)
 
 
 def current_context() -> Context | None:
     """The `Context` of the node running in this task or thread, or None outside a run."""
-    frame = _current.get()
-    if frame is None:
+    cell = current_call.get()
+    if cell is None or not cell.busy or cell.run is None:
         return None
-    return Context(*frame)
+    return Context(cell.run, cell.node, cell.superstep, cell.attempt)

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from ..core.context import CallCell, current_call
 from .invoke import NodeCall, call_simple
 
 __all__ = ["Executor", "LocalExecutor"]
@@ -86,6 +87,8 @@ class LocalExecutor:
         failed: list[bool] = []  # a flag the workers can read without a call
 
         def worker(queue: Iterator[int]) -> None:
+            # This worker's own cell, in its own copy of the context (see `CallCell`).
+            current_call.set(CallCell())
             # Sharing one iterator between workers balances uneven node durations.
             for i in queue:
                 if failed:

@@ -10,11 +10,12 @@ import asyncio
 import functools
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from threading import get_ident
 from typing import Any, TypeVar
 
 from tenacity import AsyncRetrying, RetryCallState
 
-from ..core.context import Context, RunInfo, _current
+from ..core.context import CallCell, Context, RunInfo, current_call
 from ..core.errors import NodeError, NodeInputError, NodeTimeoutError, NodeTypeError
 from ..core.events import NodeFailed, NodeFinished, NodeRetrying, NodeStarted
 from ..core.typecheck import describe_value
@@ -84,7 +85,16 @@ def call_simple(node: PlanNode, kwargs: dict[str, Any], superstep: int,
     started = _started(node, superstep, run) if bus._listeners else 0.0
     if node.context_param is not None:
         kwargs[node.context_param] = Context(run, node.name, superstep, 1)
-    token = _current.set((run, node.name, superstep, 1))
+    cell = current_call.get()
+    token = None
+    if cell is None or cell.busy or cell.owner != get_ident():
+        cell = CallCell()
+        token = current_call.set(cell)
+    cell.run = run
+    cell.node = node.name
+    cell.superstep = superstep
+    cell.attempt = 1
+    cell.busy = True
     try:
         out = node.fn(**kwargs)
     except NodeTypeError:
@@ -92,7 +102,9 @@ def call_simple(node: PlanNode, kwargs: dict[str, Any], superstep: int,
     except Exception as exc:
         out = NodeCall(node, kwargs, superstep, run)._fallback_sync(exc)
     finally:
-        _current.reset(token)
+        cell.busy = False
+        if token is not None:
+            current_call.reset(token)
     out = check_outputs(node, out, run.flow)
     if started:
         _finished(node, superstep, run, started, out)
@@ -181,7 +193,7 @@ class NodeCall:
         kwargs = self.kwargs
         if node.context_param is not None:
             kwargs[node.context_param] = Context(run, node.name, self.superstep, 1)
-        token = _current.set((run, node.name, self.superstep, 1))
+        token = current_call.set(CallCell(run, node.name, self.superstep, 1, True))
         try:
             out = await node.fn(**kwargs)
         except NodeTypeError:
@@ -189,7 +201,7 @@ class NodeCall:
         except Exception as exc:
             out = await self._fallback(exc, 1)
         finally:
-            _current.reset(token)
+            current_call.reset(token)
         out = check_outputs(node, out, run.flow)
         if started:
             self._finished(started, out)
@@ -202,7 +214,7 @@ class NodeCall:
         if node.context_param is not None:
             kwargs = {**kwargs, node.context_param: Context(run, node.name, self.superstep,
                                                             attempt)}
-        token = _current.set((run, node.name, self.superstep, attempt))
+        token = current_call.set(CallCell(run, node.name, self.superstep, attempt, True))
         try:
             if node.timeout is None:
                 if node.is_async:
@@ -223,7 +235,7 @@ class NodeCall:
                 raise NodeTimeoutError(flow=run.flow, node=node.name, timeout=node.timeout,
                                        attempt=attempt) from None
         finally:
-            _current.reset(token)
+            current_call.reset(token)
 
     def _before_sleep(self, state: RetryCallState) -> None:
         bus = self.run_info.bus

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..core.context import RunInfo
+from ..core.context import CallCell, RunInfo, current_call
 from ..core.errors import (
     ConditionError,
     FlowInputError,
@@ -195,6 +195,15 @@ class PregelRunner:
 
         `after_barrier` is called after every committed superstep (checkpointing).
         """
+        # One cell for the inline calls of this run (see `CallCell`).
+        token = current_call.set(CallCell())
+        try:
+            await self._advance(point, run, after_barrier)
+        finally:
+            current_call.reset(token)
+
+    async def _advance(self, point: Checkpoint, run: RunInfo,
+                       after_barrier: Callable[[Checkpoint], None] | None) -> None:
         plan = self.plan
         nodes = plan.nodes
         mergers = plan.mergers
