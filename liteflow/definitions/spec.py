@@ -153,18 +153,66 @@ def _typeddict_outputs(hint: Any) -> tuple[OutputSpec, ...]:
 
 def function_hints(fn: Callable[..., Any],
                    localns: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """`get_type_hints(fn, include_extras=True)`, skipping the work when nothing is a string.
+    """`get_type_hints(fn, include_extras=True)`, with its work skipped where possible.
 
     `localns` (the namespace where the function was defined) lets string annotations
     name classes defined inside a function, as in tests and notebooks.
     """
     annotations = getattr(fn, "__annotations__", None)
-    if isinstance(annotations, dict) and not any(
-        isinstance(v, str) for v in annotations.values()
+    if isinstance(annotations, dict) and (
+        type(fn) is types.FunctionType and "__wrapped__" not in fn.__dict__
     ):
-        return {k: (type(None) if v is None else v) for k, v in annotations.items()}
+        hints: dict[str, Any] = {}
+        for key, value in annotations.items():
+            if isinstance(value, str):
+                # `from __future__ import annotations`: every hint is a string.
+                value = _evaluate(value, fn.__globals__, localns)
+                if value is _UNRESOLVED:
+                    break  # typing's own path: its rules, its error messages
+            hints[key] = type(None) if value is None else value
+        else:
+            return hints
     return typing.get_type_hints(fn, localns=dict(localns) if localns else None,
                                  include_extras=True)
+
+
+_UNRESOLVED = object()
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(text: str) -> types.CodeType | None:
+    try:
+        return compile(text, "<annotation>", "eval")
+    except SyntaxError:
+        return None
+
+
+def _evaluate(text: str, globalns: dict[str, Any], localns: Mapping[str, Any] | None) -> Any:
+    """A string annotation's value, as `get_type_hints` finds it (locals before globals),
+    but compiled once per text: typing compiles it anew for every function. Anything
+    unusual (an error, a non-type, a forward reference left inside) is `_UNRESOLVED`."""
+    code = _compiled(text)
+    if code is None:
+        return _UNRESOLVED
+    try:
+        value = eval(code, globalns, localns) if localns else eval(code, globalns)
+    except Exception:
+        return _UNRESOLVED
+    return value if _is_resolved(value) else _UNRESOLVED
+
+
+def _is_resolved(hint: Any) -> bool:
+    if hint is None or hint is Any or isinstance(hint, type | typing.TypeVar):
+        return True
+    origin = get_origin(hint)
+    if origin is None:
+        return False
+    if origin is Literal:
+        return True
+    args = get_args(hint)
+    if origin is typing.Annotated:
+        args = args[:1]
+    return all(_is_resolved(a) or a is Ellipsis for a in args)
 
 
 def caller_namespace(depth: int) -> Mapping[str, Any] | None:
@@ -277,18 +325,23 @@ def spec_from_function(
     else:
         file, line = source_of(fn)
         is_async = inspect.iscoroutinefunction(inspect.unwrap(fn))
-    key = _signature_key(fn)
+    problems: list[Problem] = []
+    hints: dict[str, Any] | None = None
+    try:
+        hints = function_hints(fn, localns)
+    except Exception as exc:
+        problems.append(Problem("problem.unresolvable_hints", {"node": name, "error": exc}))
+    key = _signature_key(fn, hints)
     known = None
     if key is not None:
         try:
             known = _SIGNATURES.get(key)
-        except TypeError:  # an unhashable annotation
+        except TypeError:  # an unhashable hint
             key = None
-    problems: list[Problem] = []
     if known is not None and known[0] is fn.__defaults__:
         _, inputs, context_param, outputs = known
     else:
-        inputs, context_param, outputs = _read_signature(fn, name, localns, problems)
+        inputs, context_param, outputs = _read_signature(fn, name, hints or {}, problems)
         if key is not None and not problems:
             if len(_SIGNATURES) >= _MAX_SIGNATURES:
                 _SIGNATURES.clear()
@@ -302,15 +355,9 @@ def spec_from_function(
 
 
 def _read_signature(
-    fn: Callable[..., Any], name: str, localns: Mapping[str, Any] | None,
-    problems: list[Problem],
+    fn: Callable[..., Any], name: str, hints: Mapping[str, Any], problems: list[Problem],
 ) -> tuple[tuple[InputSpec, ...], str | None, tuple[OutputSpec, ...]]:
     """Inputs, `Context` parameter and outputs of `fn`; definition mistakes go to `problems`."""
-    try:
-        hints = function_hints(fn, localns)
-    except Exception as exc:
-        hints = {}
-        problems.append(Problem("problem.unresolvable_hints", {"node": name, "error": exc}))
     inputs, context_param, input_problems = read_inputs(fn, name, hints)
     problems += input_problems
     outputs: tuple[OutputSpec, ...] = ()
@@ -322,25 +369,23 @@ def _read_signature(
     return inputs, context_param, outputs
 
 
-# Nodes made by one factory share a code object, annotations and defaults, hence a
-# signature: it is read once. Only plain functions whose annotations are all objects
-# (strings would resolve in each function's own namespace) and that read without a
-# problem are remembered; the entry pins the defaults tuple, compared by identity, so
-# that equal but distinct defaults (1 and 1.0) are never confused.
+# Nodes made by one factory share a code object, hints and defaults, hence a signature:
+# it is read once. Only plain functions that read without a problem are remembered, keyed
+# by their resolved hints (string annotations may resolve differently per namespace); the
+# entry pins the defaults tuple, compared by identity, so that equal but distinct
+# defaults (1 and 1.0) are never confused.
 _SignatureKey = tuple[types.CodeType, tuple[tuple[str, Any], ...]]
 _SIGNATURES: dict[_SignatureKey, tuple[tuple[Any, ...] | None, tuple[InputSpec, ...],
                                        str | None, tuple[OutputSpec, ...]]] = {}
 _MAX_SIGNATURES = 4096
 
 
-def _signature_key(fn: Callable[..., Any]) -> _SignatureKey | None:
-    if type(fn) is not types.FunctionType or fn.__kwdefaults__ or len(fn.__dict__):
+def _signature_key(fn: Callable[..., Any], hints: dict[str, Any] | None
+                   ) -> _SignatureKey | None:
+    if hints is None or type(fn) is not types.FunctionType or fn.__kwdefaults__ or len(
+            fn.__dict__):
         return None  # wrappers, `__signature__` overrides, keyword-only defaults
-    annotations = fn.__annotations__
-    for value in annotations.values():
-        if isinstance(value, str):
-            return None
-    return (fn.__code__, tuple(annotations.items()))
+    return (fn.__code__, tuple(hints.items()))
 
 
 def _name(hint: Any) -> str:
