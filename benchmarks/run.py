@@ -68,6 +68,7 @@ TARGETS = (
     Target("async_io", f"wall time / {ASYNC_SLEEP_S} s ideal", 1.3, "×"),
     Target("big_state", "peak allocated / data size", 1.2, "×"),
     Target("build", "µs per node", 30.0, "µs"),
+    Target("compile", "µs per node", 30.0, "µs"),
     Target("import", "import liteflow", 0.3, "s"),
 )
 
@@ -236,7 +237,8 @@ def plan_jobs(
                 continue
             w = WORKLOADS[name]
             size = w.quick_size if quick else w.full_size
-            jobs += [Job(impl, name, size, r, runs) for impl in impls]
+            jobs += [Job(impl, name, size, r, runs) for impl in impls
+                     if not (name == "compile" and impl == "plain")]  # nothing to compile
     if "sweep" in sections:
         chain_size = WORKLOADS["chain"].quick_size if quick else WORKLOADS["chain"].full_size
         sizes = SWEEP_SIZES_QUICK if quick else SWEEP_SIZES
@@ -545,7 +547,7 @@ def render_workload(session: Session, name: str) -> list[str]:
     size = workload_size(session, name)
     lines = [f"## {name} (N={size})", "", f"{w.description}.", ""]
     lf = median_or_none(values(session, "liteflow", name, size, "per_unit_us"))
-    if name == "build":
+    if name in ("build", "compile"):
         header = "| implementation | µs per node | total ms | peak RSS MB | vs liteflow |"
     elif name == "big_state":
         header = (
@@ -574,7 +576,7 @@ def render_workload(session: Session, name: str) -> list[str]:
             errors = {str(r.get("error")) for r in session.results[key]}
             lines.append(f"| {impl} | failed: {'; '.join(sorted(errors))} |")
             continue
-        if name == "build":
+        if name in ("build", "compile"):
             total = [v * 1000 for v in values(session, impl, name, size, "build_s")]
             row = [fmt_stats(per_unit), fmt_stats(total, 1), fmt_stats(rss, 0), vs]
         elif name == "big_state":

@@ -40,8 +40,10 @@ def test_quick_mode_runs_every_workload_correctly(tmp_path: Path) -> None:
     for impl in IMPLS:
         for workload in WORKLOADS:
             assert (impl, workload) in seen, f"{impl} {workload} missing or incorrect"
+    assert ("liteflow", "compile") in seen  # plain Python has nothing to compile
+    assert ("plain", "compile") not in seen
     assert payload["imports"]["liteflow"], "import liteflow was not measured"
 
     text = report.read_text(encoding="utf-8")
-    for workload in WORKLOADS:
+    for workload in (*WORKLOADS, "compile"):
         assert f"## {workload} (" in text

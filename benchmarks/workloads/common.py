@@ -116,6 +116,16 @@ WORKLOADS: dict[str, Workload] = {
             units=lambda n: n,
             check=_check_build,
         ),
+        Workload(
+            "compile",
+            "compile an N-node chain whose nodes exist: liteflow traces the wiring and runs"
+            " every check (LF100-LF302); LangGraph's `compile()` of a built graph",
+            full_size=2000,
+            quick_size=20,
+            unit="node",
+            units=lambda n: n,
+            check=_check_build,
+        ),
     )
 }
 

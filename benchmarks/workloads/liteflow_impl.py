@@ -50,9 +50,18 @@ def _make_step(i: int) -> Any:
 
 
 def build_chain(n: int) -> Any:
-    steps = [_make_step(i) for i in range(n)]
+    return compile_chain(prepare_chain(n))
 
-    @flow(max_supersteps=n + 10)
+
+def prepare_chain(n: int) -> list[Any]:
+    """The `compile` workload's untimed part: the nodes."""
+    return [_make_step(i) for i in range(n)]
+
+
+def compile_chain(steps: list[Any]) -> Any:
+    """The `compile` workload's timed part: trace the wiring, run every check, plan."""
+
+    @flow(max_supersteps=len(steps) + 10)
     def chain(counter: int) -> ChainOut:
         for a, b in pairwise(steps):
             a >> b

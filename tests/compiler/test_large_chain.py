@@ -1,5 +1,5 @@
 """A 2,000-node chain goes through every check and runs; its speed is measured in
-`benchmarks/compile_speed.py`, not here."""
+the `compile` workload of `benchmarks/run.py`, not here."""
 
 from itertools import pairwise
 from typing import Any, TypedDict
