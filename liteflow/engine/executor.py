@@ -88,7 +88,8 @@ class LocalExecutor:
 
         def worker(queue: Iterator[int]) -> None:
             # This worker's own cell, in its own copy of the context (see `CallCell`).
-            current_call.set(CallCell())
+            cell = CallCell()
+            current_call.set(cell)
             # Sharing one iterator between workers balances uneven node durations.
             for i in queue:
                 if failed:
@@ -96,7 +97,7 @@ class LocalExecutor:
                 call = calls[i]
                 try:
                     results[i] = call_simple(call.node, call.kwargs, call.superstep,
-                                             call.run_info)
+                                             call.run_info, cell)
                 except BaseException:
                     failed.append(True)
                     raise

@@ -79,17 +79,21 @@ def check_outputs(node: PlanNode, out: Any, flow: str) -> dict[str, Any]:
 
 
 def call_simple(node: PlanNode, kwargs: dict[str, Any], superstep: int,
-                run: RunInfo) -> dict[str, Any]:
-    """One attempt of a simple sync node, inline: the hot path of chains and loops."""
+                run: RunInfo, cell: CallCell | None = None) -> dict[str, Any]:
+    """One attempt of a simple sync node, inline: the hot path of chains and loops.
+
+    `cell`: the caller's own idle `CallCell` (a runner's or a pool worker's), if it has one.
+    """
     bus = run.bus
     started = _started(node, superstep, run) if bus._listeners else 0.0
     if node.context_param is not None:
         kwargs[node.context_param] = Context(run, node.name, superstep, 1)
-    cell = current_call.get()
     token = None
-    if cell is None or cell.busy or cell.owner != get_ident():
-        cell = CallCell()
-        token = current_call.set(cell)
+    if cell is None:
+        cell = current_call.get()
+        if cell is None or cell.busy or cell.owner != get_ident():
+            cell = CallCell()
+            token = current_call.set(cell)
     cell.run = run
     cell.node = node.name
     cell.superstep = superstep

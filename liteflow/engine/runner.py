@@ -162,18 +162,20 @@ class PregelRunner:
         nodes = self.plan.nodes
         flow = run.flow
         calls: list[NodeCall] = []
+        ran: list[PlanNode] = []  # the node of every call
         mapped: list[tuple[PlanNode, int, int]] = []  # each node, its first and end call
         for idx in active:
             node = nodes[idx]
             kwargs = gather_inputs(node, values, flow)
             if node.each is None:
                 calls.append(NodeCall(node, kwargs, superstep, run))
+                ran.append(node)
             else:
                 first = len(calls)
                 _expand(node, kwargs, values, superstep, run, calls, flow)
+                ran += [node] * (len(calls) - first)
                 mapped.append((node, first, len(calls)))
         outs = await self.executor.execute(calls)
-        ran = [call.node for call in calls]
         if not mapped:
             return ran, outs, None
         seen: dict[int, dict[str, Any]] = {}
@@ -196,14 +198,16 @@ class PregelRunner:
         `after_barrier` is called after every committed superstep (checkpointing).
         """
         # One cell for the inline calls of this run (see `CallCell`).
-        token = current_call.set(CallCell())
+        cell = CallCell()
+        token = current_call.set(cell)
         try:
-            await self._advance(point, run, after_barrier)
+            await self._advance(point, run, after_barrier, cell)
         finally:
             current_call.reset(token)
 
     async def _advance(self, point: Checkpoint, run: RunInfo,
-                       after_barrier: Callable[[Checkpoint], None] | None) -> None:
+                       after_barrier: Callable[[Checkpoint], None] | None,
+                       cell: CallCell) -> None:
         plan = self.plan
         nodes = plan.nodes
         mergers = plan.mergers
@@ -234,7 +238,7 @@ class PregelRunner:
                 node = nodes[active[0]]
                 kwargs = gather_inputs(node, values, flow)
                 if inline and node.simple:
-                    out = call_simple(node, kwargs, superstep, run)
+                    out = call_simple(node, kwargs, superstep, run, cell)
                     if node.plain_next is not None:
                         # The leanest step: merge, commit, follow the precomputed edges.
                         self._commit_lone(out, values, flow, node.name)
