@@ -6,10 +6,11 @@ that is most of the cost. `fast_init` swaps in an `__init__` with the same signa
 defaults that stores each field through its slot descriptor: about three times faster,
 and the instance stays exactly as frozen.
 
-For wide classes even that is slow (a descriptor call per field). Their `__init__`
-turns the new instance into an open twin class with the same slots, stores the fields
-with plain attribute assignments (the interpreter's fastest store), and turns it back:
-two class switches cost about as much as nine descriptor calls.
+For wide classes even that is slow (a descriptor call per field). They get a `__new__`
+instead, which makes the instance as an open twin class with the same slots, stores the
+fields with plain attribute assignments (the interpreter's fastest store), and switches
+it to the frozen class: one switch costs about as much as three descriptor calls. Such
+classes pickle and copy through their constructor (`__reduce__`).
 """
 
 from __future__ import annotations
@@ -26,16 +27,17 @@ _WIDE = 10
 
 
 def fast_init(cls: type[T]) -> type[T]:
-    """Give a frozen, slotted dataclass a faster `__init__` (same signature and defaults)."""
+    """Give a frozen, slotted dataclass a faster constructor (same signature and defaults)."""
     all_fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     wide = len(all_fields) >= _WIDE
-    namespace: dict[str, Any] = {"_FACTORY": object(), "_switch": object.__setattr__}
+    namespace: dict[str, Any] = {"_FACTORY": object(), "_switch": object.__setattr__,
+                                 "_new": object.__new__}
     params: list[str] = []
     body: list[str] = []
     if wide:
         slots = cls.__dict__["__slots__"]
         namespace["_OPEN"] = type(f"_Open{cls.__name__}", (), {"__slots__": slots})
-        body.append("_switch(self, '__class__', _OPEN)")
+        body.append("self = _new(_OPEN)")
     for f in all_fields:
         if wide:
             setter = f"self.{f.name} = "
@@ -65,19 +67,30 @@ def fast_init(cls: type[T]) -> type[T]:
             params.append(f.name)
         body.append(_store(setter, f.name))
     if wide:
-        # Back to `type(self)`, not the decorated class: a subclass stays itself (one that
-        # adds slots has another layout, and the first switch refuses it loudly).
-        body.insert(0, "_cls = type(self)")
-        body.append("_switch(self, '__class__', _cls)")
+        # To the class called, not the decorated one: a subclass stays itself (one that
+        # adds slots has another layout, and the switch refuses it loudly).
+        body.append("_switch(self, '__class__', _cls_)")
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
-    source = f"def __init__(self, {', '.join(params)}):\n" + "".join(
-        f"    {line}\n" for line in body or ["pass"])
+    if wide:
+        body.append("return self")
+        source = f"def __new__(_cls_, {', '.join(params)}):\n"
+    else:
+        source = f"def __init__(self, {', '.join(params)}):\n"
+    source += "".join(f"    {line}\n" for line in body or ["pass"])
     exec(source, namespace)  # our own field names only, as dataclasses itself does
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    cls.__init__ = init  # type: ignore[method-assign]
+    made = namespace["__new__" if wide else "__init__"]
+    made.__qualname__ = f"{cls.__qualname__}.{made.__name__}"
+    made.__module__ = cls.__module__
+    if not wide:
+        cls.__init__ = made  # type: ignore[method-assign]
+        return cls
+    cls.__new__ = staticmethod(made)  # type: ignore[method-assign]
+    del cls.__init__  # object's, which accepts what __new__ took
+    if "__reduce__" not in cls.__dict__:
+        names = tuple(f.name for f in all_fields if f.init)
+        cls.__reduce__ = lambda self: (type(self), tuple(  # type: ignore[method-assign]
+            getattr(self, name) for name in names))
     return cls
 
 

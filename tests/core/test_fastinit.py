@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import pickle
 from dataclasses import dataclass, field
@@ -52,8 +53,9 @@ def test_instances_are_frozen_and_complete(make: object) -> None:
         setattr(value, first, 99)
     with pytest.raises(dataclasses.FrozenInstanceError):
         delattr(value, first)
-    again = pickle.loads(pickle.dumps(value)) if type(value) is not WideChild else value
-    assert again == value
+    again = pickle.loads(pickle.dumps(value))
+    assert again == value and type(again) is type(value)
+    assert copy.copy(value) == value and copy.deepcopy(value) == value
     assert dataclasses.replace(value) == value
 
 
