@@ -23,7 +23,7 @@ __all__ = ["fast_init"]
 T = TypeVar("T")
 
 
-_WIDE = 10
+_WIDE = 7
 
 
 def fast_init(cls: type[T]) -> type[T]:
