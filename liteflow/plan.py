@@ -277,7 +277,7 @@ def _fingerprint(plan: Plan) -> str:
 
 def _code_hash(fn: Any, known: dict[int, bytes]) -> bytes:
     # Wrappers are hashed by what they wrap (`inspect.unwrap` is slow: only when needed).
-    if type(fn) is not FunctionType or "__wrapped__" in fn.__dict__:
+    if type(fn) is not FunctionType or getattr(fn, "__wrapped__", None) is not None:
         fn = inspect.unwrap(fn) if hasattr(fn, "__wrapped__") else fn
     code = getattr(fn, "__code__", None)
     if not isinstance(code, CodeType):

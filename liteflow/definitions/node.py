@@ -29,9 +29,13 @@ class NodeFunction(Wirable, Generic[P, R]):
         self.__qualname__ = getattr(fn, "__qualname__", self.__name__)
         self.__doc__ = getattr(fn, "__doc__", None)
         self.__wrapped__ = fn
-        extra = getattr(fn, "__dict__", None)
-        if extra:
-            self.__dict__.update(extra)
+
+    def __getattr__(self, name: str) -> Any:
+        # Attributes set on the function read through the node, as after functools.wraps,
+        # without copying them (reading a function's `__dict__` creates one per node).
+        if name.startswith("__") or name == "_spec":
+            raise AttributeError(name)
+        return getattr(self._spec.fn, name)
 
     @property
     def spec(self) -> NodeSpec:

@@ -160,7 +160,7 @@ def function_hints(fn: Callable[..., Any],
     """
     annotations = getattr(fn, "__annotations__", None)
     if isinstance(annotations, dict) and (
-        type(fn) is types.FunctionType and "__wrapped__" not in fn.__dict__
+        type(fn) is types.FunctionType and getattr(fn, "__wrapped__", None) is None
     ):
         hints: dict[str, Any] = {}
         for key, value in annotations.items():
@@ -318,7 +318,9 @@ def spec_from_function(
 ) -> NodeSpec:
     """Build the `NodeSpec` of a typed node function."""
     name = config.name or getattr(fn, "__name__", None) or type(fn).__name__
-    if type(fn) is types.FunctionType and "__wrapped__" not in fn.__dict__:
+    # `getattr`, not `fn.__dict__`: reading a function's `__dict__` creates it, a
+    # collectable object more per node.
+    if type(fn) is types.FunctionType and getattr(fn, "__wrapped__", None) is None:
         code = fn.__code__
         file, line = code.co_filename, code.co_firstlineno
         is_async = bool(code.co_flags & inspect.CO_COROUTINE)
@@ -382,8 +384,9 @@ _MAX_SIGNATURES = 4096
 
 def _signature_key(fn: Callable[..., Any], hints: dict[str, Any] | None
                    ) -> _SignatureKey | None:
-    if hints is None or type(fn) is not types.FunctionType or fn.__kwdefaults__ or len(
-            fn.__dict__):
+    if (hints is None or type(fn) is not types.FunctionType or fn.__kwdefaults__
+            or getattr(fn, "__wrapped__", None) is not None
+            or getattr(fn, "__signature__", None) is not None):
         return None  # wrappers, `__signature__` overrides, keyword-only defaults
     return (fn.__code__, tuple(hints.items()))
 

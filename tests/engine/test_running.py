@@ -230,3 +230,18 @@ def test_plan_is_frozen_and_fingerprinted() -> None:
 
     assert len(plan.fingerprint) == 16
     assert 问候流程2.plan.fingerprint != plan.fingerprint  # the name is part of it
+
+
+def test_a_node_reads_attributes_of_its_function_like_a_wrapper() -> None:
+    def 标记(name: str) -> 问候:
+        """打个招呼。"""
+        return {"greeting": name}
+
+    标记.来源 = "手写"  # type: ignore[attr-defined]
+    wrapped = node(标记)
+    assert wrapped.来源 == "手写"  # type: ignore[attr-defined]
+    assert wrapped.__doc__ == "打个招呼。" and wrapped.__wrapped__ is 标记
+    with pytest.raises(AttributeError):
+        wrapped.没有  # type: ignore[attr-defined]  # noqa: B018
+    with pytest.raises(AttributeError):
+        wrapped.__no_such_dunder__  # type: ignore[attr-defined]  # noqa: B018
