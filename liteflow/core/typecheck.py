@@ -79,7 +79,7 @@ def _public_check(value: Any, *, hint: Any, conf: Any, is_bearable: Any) -> bool
 def _checker_for(hint: Any) -> Checker | None:
     if hint is Any or hint is object:
         return None
-    if isinstance(hint, type) and not is_typeddict(hint) and not _is_generic_alias(hint):
+    if _is_plain(hint):
         # The bound C method is the fastest check there is, and it pickles.
         return _TOWER.get(hint) or hint.__instancecheck__
     if hint is None or hint is type(None):
