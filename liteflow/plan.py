@@ -221,6 +221,7 @@ class Plan:
     # A builder workflow accepts any initial state keys.
     open_inputs: bool = False
     _fingerprint: str | None = field(default=None, init=False, compare=False, repr=False)
+    _all_simple: bool | None = field(default=None, init=False, compare=False, repr=False)
 
     def node(self, name: str) -> PlanNode:
         return self.nodes[self.index[name]]
@@ -235,6 +236,16 @@ class Plan:
         if found is None:
             found = _fingerprint(self)
             object.__setattr__(self, "_fingerprint", found)
+        return found
+
+    @property
+    def all_simple(self) -> bool:
+        """Whether every node is a simple sync node (no async, retry, timeout or subflow):
+        such a plan runs to completion without an event loop."""
+        found = self._all_simple
+        if found is None:
+            found = all(node.simple for node in self.nodes)
+            object.__setattr__(self, "_all_simple", found)
         return found
 
     @property

@@ -26,6 +26,7 @@ from ..core.errors import (
     ToolExecutionError,
     UnknownToolError,
 )
+from ..engine.loop import run_coroutine
 from ._arguments import Arguments, suggest
 from ._docstrings import parse_docstring
 from ._messages import ToolCall, ToolMessage
@@ -70,14 +71,14 @@ def _run_coroutine(coro: Coroutine[Any, Any, R]) -> R:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coro)
+        return run_coroutine(coro)
     # A loop is already running here: run on a fresh loop in a helper thread instead.
     box: dict[str, Any] = {}
     context = contextvars.copy_context()
 
     def target() -> None:
         try:
-            box["value"] = context.run(asyncio.run, coro)
+            box["value"] = context.run(run_coroutine, coro)
         except BaseException as exc:
             box["error"] = exc
 

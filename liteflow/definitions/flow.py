@@ -133,8 +133,10 @@ class Flow(Wirable, Generic[P, R]):
 
     def run(self, *args: P.args, **kwargs: P.kwargs) -> RunResult[R]:
         """Run to completion (sync). Inside an event loop use `await flow.arun(...)`."""
+        from ..engine.loop import run_plan
+
         _no_running_loop(self.name, "run", "arun")
-        return asyncio.run(self.arun(*args, **kwargs))
+        return run_plan(self.plan, self._options, self._bind(args, kwargs))
 
     async def arun(self, *args: P.args, **kwargs: P.kwargs) -> RunResult[R]:
         """Run to completion."""

@@ -173,8 +173,10 @@ class Workflow:
     def run(self, state: Mapping[str, Any] | None = None, /,
             **updates: Any) -> RunResult[dict[str, Any]]:
         """Run to completion from the initial state (updated with `state` and `updates`)."""
+        from ..engine.loop import run_plan
+
         _no_running_loop(self.name, "run", "arun")
-        return asyncio.run(self.arun(state, **updates))
+        return _state_as_output(run_plan(self.plan, self._options, self._inputs(state, updates)))
 
     async def arun(self, state: Mapping[str, Any] | None = None, /,
                    **updates: Any) -> RunResult[dict[str, Any]]:

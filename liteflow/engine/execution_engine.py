@@ -11,6 +11,7 @@ from ..core.errors import EventLoopError
 from ..core.events import EventListener
 from ..plan import Plan
 from .executor import Executor
+from .loop import run_coroutine
 from .result import RunResult, State
 from .runner import PregelRunner, RunOptions
 
@@ -71,7 +72,7 @@ class ExecutionEngine(ABC):
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return asyncio.run(self.execute_async())
+            return run_coroutine(self.execute_async())
         raise EventLoopError("builder.engine_running", engine=type(self).__name__)
 
     async def run_plan(self, state: Mapping[str, Any] | None = None) -> RunResult[Any]:

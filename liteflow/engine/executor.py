@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import os
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from ..core.context import CallCell, current_call
+from ..core.context import CallCell, RunInfo, current_call
+from ..plan import PlanNode
 from .invoke import NodeCall, call_simple
 
 __all__ = ["Executor", "LocalExecutor"]
@@ -84,40 +86,52 @@ class LocalExecutor:
             else:
                 waits.append(loop.create_task(call.coroutine(self.offload)))
                 positions.append(i)
-        failed: list[bool] = []  # a flag the workers can read without a call
-
-        def worker(queue: Iterator[int]) -> None:
-            # This worker's own cell, in its own copy of the context (see `CallCell`).
-            cell = CallCell()
-            current_call.set(cell)
-            # Sharing one iterator between workers balances uneven node durations.
-            for i in queue:
-                if failed:
-                    return
-                call = calls[i]
-                try:
-                    results[i] = call_simple(call.node, call.kwargs, call.superstep,
-                                             call.run_info, cell)
-                except BaseException:
-                    failed.append(True)
-                    raise
+        failed: list[BaseException] = []  # the workers stop once it is not empty
 
         if simple:
-            queue = iter(simple)
+            first = calls[0]
+            work = functools.partial(_work, [call.node for call in calls],
+                                     [call.kwargs for call in calls], first.superstep,
+                                     first.run_info, iter(simple), results, failed)
             for _ in range(min(len(simple), self.max_workers)):
                 ctx = contextvars.copy_context()
-                waits.append(loop.run_in_executor(self.pool, ctx.run, worker, queue))
+                waits.append(loop.run_in_executor(self.pool, ctx.run, work, None))
         try:
             done = await asyncio.gather(*waits)
-        except BaseException:
+        except BaseException as exc:
             # Fail fast: stop the other calls; the runner commits nothing of this step.
-            failed.append(True)
-            for wait in waits:
-                if isinstance(wait, asyncio.Future):
-                    wait.cancel()
+            failed.append(exc)
+            for pending in waits:
+                if isinstance(pending, asyncio.Future):
+                    pending.cancel()
             raise
         for position, value in zip(positions, done, strict=False):
             results[position] = value
+        return results
+
+    def run_blocking(self, nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]],
+                     superstep: int, run: RunInfo, cell: CallCell) -> list[dict[str, Any]]:
+        """Run calls of simple sync nodes (`nodes[i]` with `args[i]`) without an event
+        loop, the calling thread working too.
+
+        `cell`: the calling thread's idle `CallCell`. The first failure is raised once
+        every worker has stopped, so nothing of the superstep runs after it returns.
+        """
+        if len(nodes) == 1:
+            return [call_simple(nodes[0], args[0], superstep, run, cell)]
+        results: list[Any] = [None] * len(nodes)
+        failed: list[BaseException] = []
+        queue = iter(range(len(nodes)))
+        work = functools.partial(_work, nodes, args, superstep, run, queue, results, failed)
+        helpers = [self.pool.submit(contextvars.copy_context().run, work, None)
+                   for _ in range(min(len(nodes), self.max_workers) - 1)]
+        try:
+            work(cell)
+        except BaseException as exc:
+            failed.append(exc)
+        wait(helpers)
+        if failed:
+            raise failed[0]
         return results
 
     def close(self) -> None:
@@ -125,3 +139,23 @@ class LocalExecutor:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
+
+def _work(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: int,
+          run: RunInfo, queue: Iterator[int], results: list[Any], failed: list[BaseException],
+          cell: CallCell | None) -> None:
+    """One worker of a parallel superstep: runs the simple sync calls taken from `queue`.
+
+    Sharing one iterator between workers balances uneven node durations. A pool worker
+    (`cell` None) gets its own cell in its own copy of the context (see `CallCell`).
+    """
+    if cell is None:
+        cell = CallCell()
+        current_call.set(cell)
+    for i in queue:
+        if failed:
+            return
+        try:
+            results[i] = call_simple(nodes[i], args[i], superstep, run, cell)
+        except BaseException as exc:
+            failed.append(exc)
+            raise

@@ -97,9 +97,35 @@ class PregelRunner:
         self.executor: Executor = self.options.executor or _DEFAULT_EXECUTOR
         self.max_supersteps = self.options.max_supersteps or plan.max_supersteps
 
+    @property
+    def runs_without_loop(self) -> bool:
+        """Whether `run_blocking` can run this plan: simple sync nodes, run in this process."""
+        return (self.plan.all_simple and isinstance(self.executor, LocalExecutor)
+                and self.options.checkpointer is None)
+
+    def run_blocking(self, inputs: Mapping[str, Any]) -> RunResult[Any]:
+        """`run` in the calling thread, without an event loop (see `runs_without_loop`).
+
+        Nothing in such a run awaits anything pending: parallel supersteps block on the
+        pool instead, so the coroutine completes on its first step.
+        """
+        assert self.runs_without_loop
+        coro = self.run(inputs, blocking=True)
+        try:
+            coro.send(None)
+        except StopIteration as done:
+            result: RunResult[Any] = done.value
+            return result
+        coro.close()
+        raise AssertionError("a run without an event loop waited for one")
+
     async def run(self, inputs: Mapping[str, Any], *,
-                  listeners: Sequence[EventListener] = ()) -> RunResult[Any]:
-        """Run the plan from its entries with `inputs` as the initial state."""
+                  listeners: Sequence[EventListener] = (),
+                  blocking: bool = False) -> RunResult[Any]:
+        """Run the plan from its entries with `inputs` as the initial state.
+
+        `blocking`: parallel supersteps block the calling thread (see `run_blocking`).
+        """
         with use_language(self.options.language):
             values = prepare_inputs(self.plan, inputs)
             bus = EventBus((*self.options.listeners(), *listeners))
@@ -110,7 +136,7 @@ class PregelRunner:
             if bus.active:
                 bus.emit(RunStarted(run.flow, run.run_id, run.thread_id, dict(values)))
             point = Checkpoint(values, self.plan.entries, {}, 0)
-            await self.advance(point, run)
+            await self.advance(point, run, blocking=blocking)
             result = RunResult(
                 output=collect_outputs(self.plan, values),
                 final_state=State(values),
@@ -153,29 +179,45 @@ class PregelRunner:
                                     flow=run.flow, run_id=run.run_id))
 
     async def _run_many(self, active: tuple[int, ...], values: dict[str, Any], superstep: int,
-                        run: RunInfo) -> _Ran:
+                        run: RunInfo, blocking: CallCell | None) -> _Ran:
         """Run a superstep of several nodes (or `each` instances).
 
         Returns the node and the writes of every call, in plan order (the instances of an
         `each` node next to each other), and, for `each` nodes, what their conditions see.
+        `blocking`: the run's cell when the calls block this thread (all are simple).
         """
         nodes = self.plan.nodes
         flow = run.flow
-        calls: list[NodeCall] = []
         ran: list[PlanNode] = []  # the node of every call
+        args: list[dict[str, Any]] = []  # the inputs of every call
         mapped: list[tuple[PlanNode, int, int]] = []  # each node, its first and end call
+        shape: Any = None  # the inputs tuple of the previous node, and its kwargs
+        shared: dict[str, Any] = {}
         for idx in active:
             node = nodes[idx]
-            kwargs = gather_inputs(node, values, flow)
-            if node.each is None:
-                calls.append(NodeCall(node, kwargs, superstep, run))
-                ran.append(node)
+            if node.context_param is not None or node.takes_state:
+                kwargs = gather_inputs(node, values, flow)
+            elif node.inputs is shape:
+                # Branches made by one factory read the same keys with the same checks:
+                # one gathering serves them all (the dict is only ever unpacked).
+                kwargs = shared
             else:
-                first = len(calls)
-                _expand(node, kwargs, values, superstep, run, calls, flow)
-                ran += [node] * (len(calls) - first)
-                mapped.append((node, first, len(calls)))
-        outs = await self.executor.execute(calls)
+                kwargs = shared = gather_inputs(node, values, flow)
+                shape = node.inputs
+            if node.each is None:
+                ran.append(node)
+                args.append(kwargs)
+            else:
+                first = len(args)
+                _expand(node, kwargs, values, flow, args)
+                ran += [node] * (len(args) - first)
+                mapped.append((node, first, len(args)))
+        if blocking is not None:
+            assert isinstance(self.executor, LocalExecutor)
+            outs = self.executor.run_blocking(ran, args, superstep, run, blocking)
+        else:
+            outs = await self.executor.execute(
+                [NodeCall(n, k, superstep, run) for n, k in zip(ran, args, strict=True)])
         if not mapped:
             return ran, outs, None
         seen: dict[int, dict[str, Any]] = {}
@@ -192,22 +234,24 @@ class PregelRunner:
         return ran, outs, seen
 
     async def advance(self, point: Checkpoint, run: RunInfo,
-                      after_barrier: Callable[[Checkpoint], None] | None = None) -> None:
+                      after_barrier: Callable[[Checkpoint], None] | None = None, *,
+                      blocking: bool = False) -> None:
         """Run supersteps from `point` until no node is active, updating `point` in place.
 
-        `after_barrier` is called after every committed superstep (checkpointing).
+        `after_barrier` is called after every committed superstep (checkpointing);
+        `blocking`: see `run_blocking`.
         """
         # One cell for the inline calls of this run (see `CallCell`).
         cell = CallCell()
         token = current_call.set(cell)
         try:
-            await self._advance(point, run, after_barrier, cell)
+            await self._advance(point, run, after_barrier, cell, blocking)
         finally:
             current_call.reset(token)
 
     async def _advance(self, point: Checkpoint, run: RunInfo,
                        after_barrier: Callable[[Checkpoint], None] | None,
-                       cell: CallCell) -> None:
+                       cell: CallCell, blocking: bool) -> None:
         plan = self.plan
         nodes = plan.nodes
         mergers = plan.mergers
@@ -254,7 +298,8 @@ class PregelRunner:
                 else:
                     ran, outs = [node], await execute([NodeCall(node, kwargs, superstep, run)])
             else:
-                ran, outs, seen = await self._run_many(active, values, superstep, run)
+                ran, outs, seen = await self._run_many(active, values, superstep, run,
+                                                       cell if blocking else None)
 
             # 2. Barrier: merge every write in plan order into a staging dict.
             staged: dict[str, Any] = {}
@@ -335,8 +380,8 @@ def _combined(writes: list[dict[str, Any]]) -> dict[str, Any]:
     return {key: value for out in writes for key, value in out.items()}
 
 
-def _expand(node: PlanNode, kwargs: dict[str, Any], values: Mapping[str, Any], superstep: int,
-            run: RunInfo, calls: list[NodeCall], flow: str) -> None:
+def _expand(node: PlanNode, kwargs: dict[str, Any], values: Mapping[str, Any], flow: str,
+            args: list[dict[str, Any]]) -> None:
     """`each`: one call per element of the items key, the element bound to the item param."""
     each = node.each
     assert each is not None
@@ -353,7 +398,7 @@ def _expand(node: PlanNode, kwargs: dict[str, Any], values: Mapping[str, Any], s
             raise NodeTypeError("error.node_input_type", flow=flow, node=node.name,
                                 key=each.item_param, expected=each.item_type,
                                 actual=describe_value(item))
-        calls.append(NodeCall(node, {**kwargs, each.item_param: item}, superstep, run))
+        args.append({**kwargs, each.item_param: item})
 
 
 def _decide(condition: Callable[..., Any] | None, out: Mapping[str, Any], view: State | None,

@@ -13,6 +13,7 @@ from typing import Any
 from ..core.errors import LiteflowError
 from ..core.events import Event
 from ..plan import Plan
+from .loop import new_event_loop
 from .runner import PregelRunner, RunOptions
 
 __all__ = ["iterate_events", "stream_run"]
@@ -54,7 +55,7 @@ async def stream_run(plan: Plan, options: RunOptions | None,
 
 def iterate_events(events: AsyncGenerator[Event, None]) -> Iterator[Event]:
     """Drive an async event stream on a private event loop, yielding each event."""
-    loop = asyncio.new_event_loop()
+    loop = new_event_loop()
     try:
         while True:
             try:

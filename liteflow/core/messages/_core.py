@@ -65,6 +65,10 @@ MESSAGES: dict[str, Msg] = {
                             "{flow}.{async_method}(...)",
                             "{flow}.{method}() cannot be called inside a running event loop: "
                             "use await {flow}.{async_method}(...) instead"),
+    "error.event_loop_choice": Msg("环境变量 {variable}={value} 无效：应为 auto、uvloop 或 asyncio"
+                                   "（uvloop 需已安装）",
+                                   "environment variable {variable}={value} is not usable: "
+                                   "write auto, uvloop or asyncio (uvloop must be installed)"),
     "error.flow_input_unknown": Msg("流程 {flow} 没有输入 {key}（它的输入：{expected}）。{hint}",
                                     "flow {flow} has no input {key} (its inputs: {expected}). "
                                     "{hint}"),

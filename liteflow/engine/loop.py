@@ -1,0 +1,80 @@
+"""How the sync entry points (`run`, `stream`, `execute`) drive a run.
+
+A plan of simple sync nodes needs no event loop at all: it runs in the calling thread
+(`PregelRunner.run_blocking`). Anything else gets a private event loop, uvloop's where it
+is installed (its timers and callbacks cost a fraction of the pure-Python ones), unless
+the application installed an event loop policy of its own or `LITEFLOW_EVENT_LOOP`
+says `asyncio`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Coroutine, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..core.errors import EventLoopError
+
+if TYPE_CHECKING:
+    from ..plan import Plan
+    from .result import RunResult
+    from .runner import RunOptions
+
+__all__ = ["loop_factory", "new_event_loop", "run_coroutine", "run_plan"]
+
+T = TypeVar("T")
+
+#: Environment variable choosing the loop of the sync entry points: `auto` (the default:
+#: uvloop when installed), `uvloop` or `asyncio`.
+ENV = "LITEFLOW_EVENT_LOOP"
+
+
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The factory of the private loops, or None for asyncio's policy (the default)."""
+    value = os.environ.get(ENV, "")
+    choice = value.strip().lower() or "auto"
+    if choice not in ("auto", "uvloop", "asyncio"):
+        raise EventLoopError("error.event_loop_choice", variable=ENV, value=value)
+    if choice == "asyncio":
+        return None
+    if choice == "auto" and type(asyncio.get_event_loop_policy()) is not _DEFAULT_POLICY:
+        return None  # the application chose its loops; so be it
+    try:
+        import uvloop
+    except ImportError:
+        if choice == "uvloop":
+            raise EventLoopError("error.event_loop_choice", variable=ENV, value=value) from None
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """A fresh private loop from `loop_factory`."""
+    factory = loop_factory()
+    return factory() if factory is not None else asyncio.new_event_loop()
+
+
+def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a loop from `loop_factory`."""
+    try:
+        factory = loop_factory()
+    except BaseException:
+        coro.close()
+        raise
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(coro)
+
+
+def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any]) -> RunResult[Any]:
+    """Run `plan` from sync code: in this thread when it can, else on a private loop."""
+    from .runner import PregelRunner
+
+    runner = PregelRunner(plan, options)
+    if runner.runs_without_loop:
+        return runner.run_blocking(inputs)
+    return run_coroutine(runner.run(inputs))
+
+
+_DEFAULT_POLICY = asyncio.DefaultEventLoopPolicy
