@@ -12,13 +12,14 @@ import contextvars
 import functools
 import os
 import threading
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from ..core.context import CallCell, RunInfo, current_call
+from ..core.context import CallCell, Context, RunInfo, current_call
+from ..core.errors import NodeError, NodeTypeError
 from ..plan import PlanNode
-from .invoke import NodeCall, call_simple
+from .invoke import NodeCall, call_simple, check_outputs
 
 __all__ = ["Executor", "LocalExecutor"]
 
@@ -66,7 +67,10 @@ class LocalExecutor:
                 return [call.run_sync()]
             # A lone sync node stays inline unless a timeout needs it on a thread.
             return [await call.coroutine(self.offload if call.node.timeout is not None else None)]
-        return await self._parallel(calls)
+        first = calls[0]
+        return await self.run_parallel([call.node for call in calls],
+                                       [call.kwargs for call in calls],
+                                       first.superstep, first.run_info)
 
     async def offload(self, fn: Callable[[], T]) -> T:
         """Run a blocking callable on the pool, keeping the caller's context variables."""
@@ -74,39 +78,63 @@ class LocalExecutor:
         ctx = contextvars.copy_context()
         return await loop.run_in_executor(self.pool, ctx.run, fn)
 
-    async def _parallel(self, calls: Sequence[NodeCall]) -> list[dict[str, Any]]:
-        results: list[Any] = [None] * len(calls)
+    async def run_parallel(self, nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]],
+                           superstep: int, run: RunInfo) -> list[dict[str, Any]]:
+        """Run the calls of one superstep (`nodes[i]` with `args[i]`) concurrently.
+
+        Async nodes run as tasks; a plain one (no retry, timeout, fallback or event
+        listener) runs as a bare task of its own coroutine, checked once all are done.
+        Simple sync nodes run on the pool.
+        """
+        results: list[Any] = [None] * len(nodes)
         loop = asyncio.get_running_loop()
-        waits: list[Awaitable[Any]] = []
+        waits: list[asyncio.Future[Any]] = []
         positions: list[int] = []
+        unchecked: list[bool] = []  # per position: a bare task, its output not checked yet
         simple: list[int] = []
-        for i, call in enumerate(calls):
-            if call.node.simple:
+        bare = not run.bus._listeners
+        create_task = loop.create_task
+        for i, node in enumerate(nodes):
+            if node.simple:
                 simple.append(i)
+                continue
+            if (bare and node.is_async and node.retry is None and node.timeout is None
+                    and node.fallback is None):
+                kwargs = args[i]
+                if node.context_param is not None:
+                    kwargs[node.context_param] = Context(run, node.name, superstep, 1)
+                # The task's own context says which node it runs (see `CallCell`).
+                ctx = contextvars.copy_context()
+                ctx.run(current_call.set, CallCell(run, node.name, superstep, 1, True))
+                waits.append(create_task(node.fn(**kwargs), context=ctx))
+                unchecked.append(True)
             else:
-                waits.append(loop.create_task(call.coroutine(self.offload)))
-                positions.append(i)
+                call = NodeCall(node, args[i], superstep, run)
+                waits.append(create_task(call.coroutine(self.offload)))
+                unchecked.append(False)
+            positions.append(i)
         failed: list[BaseException] = []  # the workers stop once it is not empty
 
         if simple:
-            first = calls[0]
-            work = functools.partial(_work, [call.node for call in calls],
-                                     [call.kwargs for call in calls], first.superstep,
-                                     first.run_info, iter(simple), results, failed)
+            work = functools.partial(_work, nodes, args, superstep, run, iter(simple), results,
+                                     failed)
             for _ in range(min(len(simple), self.max_workers)):
                 ctx = contextvars.copy_context()
                 waits.append(loop.run_in_executor(self.pool, ctx.run, work, None))
         try:
-            done = await asyncio.gather(*waits)
+            done = await _all_of(loop, waits)
         except BaseException as exc:
             # Fail fast: stop the other calls; the runner commits nothing of this step.
             failed.append(exc)
             for pending in waits:
-                if isinstance(pending, asyncio.Future):
-                    pending.cancel()
-            raise
-        for position, value in zip(positions, done, strict=False):
-            results[position] = value
+                pending.cancel()
+            failure = _bare_failure(exc, nodes, positions, unchecked, waits, superstep, run)
+            if failure is exc:
+                raise
+            raise failure from exc
+        flow = run.flow
+        for position, value, check in zip(positions, done, unchecked, strict=False):
+            results[position] = check_outputs(nodes[position], value, flow) if check else value
         return results
 
     def run_blocking(self, nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]],
@@ -159,3 +187,49 @@ def _work(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: 
         except BaseException as exc:
             failed.append(exc)
             raise
+
+
+async def _all_of(loop: asyncio.AbstractEventLoop,
+                  waits: Sequence[asyncio.Future[Any]]) -> list[Any]:
+    """The results of `waits`, in order, once all are done; the first failure as soon as it
+    happens (a leaner `asyncio.gather`: one callback per future, no wrapping)."""
+    if not waits:
+        return []
+    waiter: asyncio.Future[None] = loop.create_future()
+    remaining = len(waits)
+    failure: list[BaseException] = []
+
+    def done(future: asyncio.Future[Any]) -> None:
+        nonlocal remaining
+        remaining -= 1
+        # Reading the exception marks it retrieved, also once the superstep has failed.
+        error = asyncio.CancelledError() if future.cancelled() else future.exception()
+        if waiter.done():
+            return
+        if error is not None:
+            failure.append(error)
+            waiter.set_result(None)
+        elif not remaining:
+            waiter.set_result(None)
+
+    for future in waits:
+        future.add_done_callback(done)
+    await waiter
+    if failure:
+        raise failure[0]
+    return [future.result() for future in waits]
+
+
+def _bare_failure(exc: BaseException, nodes: Sequence[PlanNode], positions: Sequence[int],
+                  bare: Sequence[bool], waits: Sequence[asyncio.Future[Any]], superstep: int,
+                  run: RunInfo) -> BaseException:
+    """What a failed parallel superstep raises: the exception of a bare task becomes the
+    `NodeError` naming its node (as a node's wrapper does for the others)."""
+    if not isinstance(exc, Exception) or isinstance(exc, NodeTypeError):
+        return exc
+    for position, is_bare, task in zip(positions, bare, waits, strict=False):
+        if (is_bare and isinstance(task, asyncio.Task) and task.done() and not task.cancelled()
+                and task.exception() is exc):
+            return NodeError(flow=run.flow, node=nodes[position].name, superstep=superstep,
+                             attempts=1, error=f"{type(exc).__name__}: {exc}")
+    return exc

@@ -212,11 +212,14 @@ class PregelRunner:
                 _expand(node, kwargs, values, flow, args)
                 ran += [node] * (len(args) - first)
                 mapped.append((node, first, len(args)))
+        executor = self.executor
         if blocking is not None:
-            assert isinstance(self.executor, LocalExecutor)
-            outs = self.executor.run_blocking(ran, args, superstep, run, blocking)
+            assert isinstance(executor, LocalExecutor)
+            outs = executor.run_blocking(ran, args, superstep, run, blocking)
+        elif isinstance(executor, LocalExecutor):
+            outs = await executor.run_parallel(ran, args, superstep, run)
         else:
-            outs = await self.executor.execute(
+            outs = await executor.execute(
                 [NodeCall(n, k, superstep, run) for n, k in zip(ran, args, strict=True)])
         if not mapped:
             return ran, outs, None

@@ -12,14 +12,17 @@ import pytest
 
 from liteflow import (
     START,
+    Context,
     EventLoopError,
     NodeError,
+    NodeTypeError,
     SuperStepEvent,
     UpdateStrategy,
     Workflow,
     flow,
     node,
 )
+from liteflow.definitions.context import current_context
 
 
 class Seen(TypedDict):
@@ -198,3 +201,85 @@ def test_an_unusable_choice_is_a_bilingual_error(monkeypatch: pytest.MonkeyPatch
         _async_flow().run(seed=0)
     assert "LITEFLOW_EVENT_LOOP=tokio" in info.value.render("en")
     assert "auto、uvloop 或 asyncio" in info.value.render("zh")
+
+
+# -- async branches of one superstep ---------------------------------------------------
+
+
+def _fan_of(branches: list[Any]) -> Any:
+    @node
+    def 起(seed: int) -> Seed:
+        return {"seed": seed}
+
+    @flow(output=Seen)
+    def fan(seed: int) -> None:
+        起 >> branches  # type: ignore[operator]
+
+    return fan
+
+
+def test_a_failing_async_branch_names_its_node_and_cancels_the_others() -> None:
+    finished: list[int] = []
+    cancelled: list[int] = []
+
+    def make(i: int) -> Any:
+        async def branch(seed: int) -> Seen:
+            if i == 3:
+                await asyncio.sleep(0.01)
+                raise KeyError("没有")
+            try:
+                await asyncio.sleep(5)
+            except asyncio.CancelledError:
+                cancelled.append(i)
+                raise
+            finished.append(i)
+            return {"seen": [str(i)]}
+
+        branch.__name__ = f"异{i}"
+        return node(branch)
+
+    steps: list[SuperStepEvent] = []
+    fan = _fan_of([make(i) for i in range(6)])
+    started = time.perf_counter()
+    with pytest.raises(NodeError) as info:
+        fan.with_options(on_event=lambda e: steps.append(e) if isinstance(
+            e, SuperStepEvent) else None).run(seed=0)
+    assert time.perf_counter() - started < 4, "the failure did not wait for the others"
+    assert info.value.node == "异3" and "KeyError" in str(info.value)
+    assert finished == [] and sorted(cancelled) == [0, 1, 2, 4, 5]
+    assert [s.superstep for s in steps] == [1]
+    # Without listeners the same failure reads the same.
+    with pytest.raises(NodeError) as again:
+        fan.run(seed=0)
+    assert again.value.node == "异3" and "KeyError" in str(again.value)
+
+
+def test_async_branch_outputs_are_checked() -> None:
+    def make(i: int) -> Any:
+        async def branch(seed: int) -> Seen:
+            await asyncio.sleep(0)
+            return {"seen": i}  # type: ignore[typeddict-item]
+
+        branch.__name__ = f"错{i}"
+        return node(branch)
+
+    with pytest.raises(NodeTypeError) as info:
+        _fan_of([make(i) for i in range(3)]).run(seed=0)
+    assert info.value.node == "错0" and info.value.key == "seen"
+
+
+def test_async_branches_and_their_own_tasks_see_their_context() -> None:
+    def make(i: int) -> Any:
+        async def branch(seed: int, ctx: Context) -> Seen:
+            async def helper() -> str:
+                found = current_context()
+                return "-" if found is None else f"{found.node}@{found.superstep}"
+
+            inner = await asyncio.create_task(helper())
+            return {"seen": [f"{ctx.node}|{inner}"]}
+
+        branch.__name__ = f"任务{i}"
+        return node(branch)
+
+    seen = _fan_of([make(i) for i in range(4)]).run(seed=0).output["seen"]
+    assert seen == [f"任务{i}|任务{i}@2" for i in range(4)]
