@@ -623,6 +623,13 @@ def render_workload(session: Session, name: str) -> list[str]:
                 " resident-set growth over that run, divided likewise.",
                 "",
             ]
+    if name == "async_io":
+        lines += [
+            "Event loops: liteflow's `run()` drives a flow with async nodes on uvloop when it is"
+            " installed (a dependency on Linux and macOS; `LITEFLOW_EVENT_LOOP=asyncio` selects"
+            " asyncio's loop); the plain lower bound and LangGraph run on `asyncio.run`'s loop.",
+            "",
+        ]
     if name in ("chain", "loop", "big_state"):
         reported = {
             r.get("supersteps_reported")
