@@ -57,7 +57,8 @@ class LocalExecutor:
             with self._lock:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(self.max_workers,
-                                                    thread_name_prefix="liteflow")
+                                                    thread_name_prefix="liteflow",
+                                                    initializer=_mark_worker)
         return self._pool
 
     async def execute(self, calls: Sequence[NodeCall]) -> list[dict[str, Any]]:
@@ -151,12 +152,18 @@ class LocalExecutor:
         failed: list[BaseException] = []
         queue = iter(range(len(nodes)))
         work = functools.partial(_work, nodes, args, superstep, run, queue, results, failed)
+        # A run nested in a pool worker works alone: a worker waiting for the pool could
+        # wait for itself (every worker in a node that runs a wide flow).
+        count = 0 if getattr(_WORKER, "active", False) else min(len(nodes), self.max_workers) - 1
         helpers = [self.pool.submit(contextvars.copy_context().run, work, None)
-                   for _ in range(min(len(nodes), self.max_workers) - 1)]
+                   for _ in range(count)]
         try:
             work(cell)
         except BaseException as exc:
             failed.append(exc)
+        # The queue is drained: a helper still waiting for a worker has nothing to do.
+        for helper in helpers:
+            helper.cancel()
         wait(helpers)
         if failed:
             raise failed[0]
@@ -166,6 +173,14 @@ class LocalExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+# Set in the pool's own threads.
+_WORKER = threading.local()
+
+
+def _mark_worker() -> None:
+    _WORKER.active = True
 
 
 def _work(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: int,

@@ -283,3 +283,56 @@ def test_async_branches_and_their_own_tasks_see_their_context() -> None:
 
     seen = _fan_of([make(i) for i in range(4)]).run(seed=0).output["seen"]
     assert seen == [f"任务{i}|任务{i}@2" for i in range(4)]
+
+
+def test_wide_sync_flows_nested_in_pool_workers_do_not_wait_on_a_busy_pool() -> None:
+    """Three levels of wide flows on one two-worker pool: every worker ends up running a
+    node that runs a wide flow of its own."""
+    from liteflow import LocalExecutor
+
+    small = LocalExecutor(max_workers=2)
+
+    def level(make_branch: Any, width: int) -> Any:
+        return _fan_sync([make_branch(i) for i in range(width)]).with_options(executor=small)
+
+    def leaf(i: int) -> Any:
+        def branch(seed: int) -> Seen:
+            time.sleep(0.001)
+            return {"seen": [str(seed + i)]}
+
+        branch.__name__ = f"叶{i}"
+        return node(branch)
+
+    def runs(inner: Any, name: str) -> Any:
+        def make(i: int) -> Any:
+            def branch(seed: int) -> Seen:
+                return {"seen": ["+".join(inner.run(seed=10 * (seed + i)).output["seen"])]}
+
+            branch.__name__ = f"{name}{i}"
+            return node(branch)
+
+        return make
+
+    bottom = level(leaf, 3)
+    middle = level(runs(bottom, "中"), 3)
+    top = level(runs(middle, "外"), 3)
+    box: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: box.update(out=top.run(seed=0).output))
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the nested runs deadlocked"
+    assert box["out"]["seen"] == [
+        "+".join(str(10 * (10 * i + m) + j) for m in range(3) for j in range(3))
+        for i in range(3)]
+
+
+def _fan_sync(branches: list[Any]) -> Any:
+    @node
+    def 源(seed: int) -> Seed:
+        return {"seed": seed}
+
+    @flow(output=Seen)
+    def 同步扇出(seed: int) -> None:
+        源 >> branches  # type: ignore[operator]
+
+    return 同步扇出
