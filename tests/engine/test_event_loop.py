@@ -42,6 +42,18 @@ def _loop_name() -> str:
     return type(asyncio.get_running_loop()).__module__.split(".")[0]
 
 
+def _fan_of(branches: list[Any]) -> Any:
+    @node
+    def 起(seed: int) -> Seed:
+        return {"seed": seed}
+
+    @flow(output=Seen)
+    def fan(seed: int) -> None:
+        起 >> branches  # type: ignore[operator]
+
+    return fan
+
+
 @pytest.fixture
 def default_policy() -> Iterator[None]:
     yield
@@ -94,17 +106,8 @@ def test_the_calling_thread_runs_branches_of_a_parallel_superstep_too() -> None:
         branch.__name__ = f"支{i}"
         return node(branch)
 
-    branches = [make(i) for i in range(40)]
-
-    @node
-    def 起(seed: int) -> Seed:
-        return {"seed": seed}
-
-    @flow(output=Seen)
-    def 扇(seed: int) -> None:
-        起 >> branches  # type: ignore[operator]
-
-    assert 扇.run(seed=0).output["seen"] == [str(i) for i in range(40)]
+    seen = _fan_of([make(i) for i in range(40)]).run(seed=0).output["seen"]
+    assert seen == [str(i) for i in range(40)]
     assert threading.get_ident() in threads
     assert len(threads) > 1, "the pool shares the work"
 
@@ -123,16 +126,7 @@ def test_a_failing_branch_stops_the_superstep_and_commits_nothing() -> None:
         branch.__name__ = f"枝{i}"
         return node(branch)
 
-    branches = [make(i) for i in range(200)]
-
-    @node
-    def 起(seed: int) -> Seed:
-        return {"seed": seed}
-
-    @flow(output=Seen)
-    def 失败(seed: int) -> None:
-        起 >> branches  # type: ignore[operator]
-
+    失败 = _fan_of([make(i) for i in range(200)])
     steps: list[SuperStepEvent] = []
     with pytest.raises(NodeError) as info:
         失败.with_options(on_event=lambda e: steps.append(e) if isinstance(
@@ -204,18 +198,6 @@ def test_an_unusable_choice_is_a_bilingual_error(monkeypatch: pytest.MonkeyPatch
 
 
 # -- async branches of one superstep ---------------------------------------------------
-
-
-def _fan_of(branches: list[Any]) -> Any:
-    @node
-    def 起(seed: int) -> Seed:
-        return {"seed": seed}
-
-    @flow(output=Seen)
-    def fan(seed: int) -> None:
-        起 >> branches  # type: ignore[operator]
-
-    return fan
 
 
 def test_a_failing_async_branch_names_its_node_and_cancels_the_others() -> None:
@@ -293,7 +275,7 @@ def test_wide_sync_flows_nested_in_pool_workers_do_not_wait_on_a_busy_pool() -> 
     small = LocalExecutor(max_workers=2)
 
     def level(make_branch: Any, width: int) -> Any:
-        return _fan_sync([make_branch(i) for i in range(width)]).with_options(executor=small)
+        return _fan_of([make_branch(i) for i in range(width)]).with_options(executor=small)
 
     def leaf(i: int) -> Any:
         def branch(seed: int) -> Seen:
@@ -324,15 +306,3 @@ def test_wide_sync_flows_nested_in_pool_workers_do_not_wait_on_a_busy_pool() -> 
     assert box["out"]["seen"] == [
         "+".join(str(10 * (10 * i + m) + j) for m in range(3) for j in range(3))
         for i in range(3)]
-
-
-def _fan_sync(branches: list[Any]) -> Any:
-    @node
-    def 源(seed: int) -> Seed:
-        return {"seed": seed}
-
-    @flow(output=Seen)
-    def 同步扇出(seed: int) -> None:
-        源 >> branches  # type: ignore[operator]
-
-    return 同步扇出
