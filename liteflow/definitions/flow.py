@@ -22,6 +22,7 @@ from ..plan import Plan
 from .config import NodeConfig
 from .decl import FlowDecl
 from .spec import (
+    Namespace,
     NodeSpec,
     Problem,
     caller_namespace,
@@ -79,10 +80,6 @@ class Flow(Wirable, Generic[P, R]):
     @property
     def name(self) -> str:
         return self._decl.name
-
-    @property
-    def spec(self) -> NodeSpec:
-        return self._spec
 
     @property
     def decl(self) -> FlowDecl:
@@ -269,7 +266,7 @@ def flow(
     return decorate(fn) if fn is not None else decorate
 
 
-def trace(fn: Callable[..., Any], *, localns: Mapping[str, Any] | None = None,
+def trace(fn: Callable[..., Any], *, localns: Namespace = None,
           name: str | None, output: type[Any] | None,
           max_supersteps: int, version: str | None, state: type[Any] | None,
           check_types: bool) -> FlowDecl:

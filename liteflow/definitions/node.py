@@ -8,7 +8,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from ..core.errors import FlowCompileError
 from .config import NodeConfig
-from .spec import NodeSpec, caller_namespace, spec_from_function
+from .spec import Namespace, NodeSpec, caller_namespace, spec_from_function
 from .wiring import Wirable
 
 __all__ = ["NodeFunction", "node"]
@@ -21,7 +21,7 @@ class NodeFunction(Wirable, Generic[P, R]):
     """A node: the wrapped function plus its `NodeSpec`. Calling it calls the function."""
 
     def __init__(self, fn: Callable[P, R], config: NodeConfig,
-                 localns: Mapping[str, Any] | None = None) -> None:
+                 localns: Namespace = None) -> None:
         self._spec = spec_from_function(fn, config, localns=localns)
         # What functools.update_wrapper does, minus its generality (nodes come by thousands).
         self.__module__ = getattr(fn, "__module__", None)  # type: ignore[assignment]
@@ -36,10 +36,6 @@ class NodeFunction(Wirable, Generic[P, R]):
         if name.startswith("__") or name == "_spec":
             raise AttributeError(name)
         return getattr(self._spec.fn, name)
-
-    @property
-    def spec(self) -> NodeSpec:
-        return self._spec
 
     @property
     def name(self) -> str:
@@ -126,14 +122,19 @@ def node(
     elif name is not None and config.name is None:
         config = NodeConfig(**{**_fields(config), "name": name})
 
+    if fn is not None:  # bare `@node`, by far the most common: no closure
+        made: NodeFunction[..., Any] = NodeFunction(fn, config, caller_namespace(1))
+        if made._spec.problems:
+            _report_problems(made._spec)
+        return made
+
     def decorate(function: Callable[P, R]) -> NodeFunction[P, R]:
-        # Bare `@node` reaches here through `node()`: one frame deeper.
-        wrapped = NodeFunction(function, config, caller_namespace(2 if fn is not None else 1))
-        if wrapped.spec.problems:
-            _report_problems(wrapped.spec)
+        wrapped = NodeFunction(function, config, caller_namespace(1))
+        if wrapped._spec.problems:
+            _report_problems(wrapped._spec)
         return wrapped
 
-    return decorate(fn) if fn is not None else decorate
+    return decorate
 
 
 _DEFAULT_OPTIONS = (None, 0, 1.0, 2.0, 60.0, (Exception,), None, None, True, None)

@@ -12,7 +12,7 @@ import inspect
 import sys
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
 
@@ -151,12 +151,12 @@ def _typeddict_outputs(hint: Any) -> tuple[OutputSpec, ...]:
     return tuple(outputs)
 
 
-def function_hints(fn: Callable[..., Any],
-                   localns: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def function_hints(fn: Callable[..., Any], localns: Namespace = None) -> dict[str, Any]:
     """`get_type_hints(fn, include_extras=True)`, with its work skipped where possible.
 
-    `localns` (the namespace where the function was defined) lets string annotations
-    name classes defined inside a function, as in tests and notebooks.
+    `localns` (the namespace where the function was defined, or the frame whose locals
+    it is) lets string annotations name classes defined inside a function, as in tests
+    and notebooks.
     """
     annotations = getattr(fn, "__annotations__", None)
     if isinstance(annotations, dict) and (
@@ -166,14 +166,24 @@ def function_hints(fn: Callable[..., Any],
         for key, value in annotations.items():
             if isinstance(value, str):
                 # `from __future__ import annotations`: every hint is a string.
+                localns = _mapping(localns)
                 value = _evaluate(value, fn.__globals__, localns)
                 if value is _UNRESOLVED:
                     break  # typing's own path: its rules, its error messages
             hints[key] = type(None) if value is None else value
         else:
             return hints
+    localns = _mapping(localns)
     return typing.get_type_hints(fn, localns=dict(localns) if localns else None,
                                  include_extras=True)
+
+
+#: A local namespace, or the frame whose locals it is (read only if a string hint needs it).
+Namespace = Mapping[str, Any] | types.FrameType | None
+
+
+def _mapping(localns: Namespace) -> Mapping[str, Any] | None:
+    return localns.f_locals if isinstance(localns, types.FrameType) else localns
 
 
 _UNRESOLVED = object()
@@ -215,37 +225,15 @@ def _is_resolved(hint: Any) -> bool:
     return all(_is_resolved(a) or a is Ellipsis for a in args)
 
 
-def caller_namespace(depth: int) -> Mapping[str, Any] | None:
-    """The local namespace `depth` frames above the caller (where a decorator was applied).
+def caller_namespace(depth: int) -> types.FrameType | None:
+    """The frame `depth` frames above the caller (where a decorator was applied), whose
+    locals are the namespace of its string annotations; None at module level.
 
-    Read lazily: only string annotations need it, and snapshotting a frame's locals is
-    not free.
+    Its locals are read only if a string annotation needs them: snapshotting a frame's
+    locals is not free. The frame is only passed down, never kept.
     """
     frame = sys._getframe(depth + 1)
-    return _FrameLocals(frame) if frame.f_code.co_name != "<module>" else None
-
-
-class _FrameLocals(Mapping[str, Any]):
-    __slots__ = ("_data", "_frame")
-
-    def __init__(self, frame: types.FrameType) -> None:
-        self._frame: types.FrameType | None = frame
-        self._data: Mapping[str, Any] = {}
-
-    def _load(self) -> Mapping[str, Any]:
-        if self._frame is not None:
-            self._data = self._frame.f_locals
-            self._frame = None  # do not keep the frame alive
-        return self._data
-
-    def __getitem__(self, key: str) -> Any:
-        return self._load()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._load())
+    return frame if frame.f_code.co_name != "<module>" else None
 
 
 def read_inputs(
@@ -314,7 +302,7 @@ def _parameters(fn: Callable[..., Any]) -> list[tuple[str, str, Any]]:
 
 def spec_from_function(
     fn: Callable[..., Any], config: NodeConfig, *, kind: NodeKind = "function",
-    localns: Mapping[str, Any] | None = None,
+    localns: Namespace = None,
 ) -> NodeSpec:
     """Build the `NodeSpec` of a typed node function."""
     name = config.name or getattr(fn, "__name__", None) or type(fn).__name__
@@ -322,6 +310,16 @@ def spec_from_function(
     # collectable object more per node.
     if type(fn) is types.FunctionType and getattr(fn, "__wrapped__", None) is None:
         code = fn.__code__
+        known_code = _BY_CODE.get(id(code))
+        if (known_code is not None and known_code[0] is code
+                and known_code[1] is fn.__defaults__ and fn.__kwdefaults__ is None
+                and config.fallback is None
+                and _same_annotations(fn.__annotations__, known_code[2])
+                and getattr(fn, "__signature__", None) is None):
+            # Another node from the same factory: nothing new to read.
+            return NodeSpec(name, fn, bool(code.co_flags & inspect.CO_COROUTINE),
+                            known_code[3], known_code[4], known_code[5], config,
+                            code.co_filename, code.co_firstlineno, kind)
         file, line = code.co_filename, code.co_firstlineno
         is_async = bool(code.co_flags & inspect.CO_COROUTINE)
     else:
@@ -348,6 +346,7 @@ def spec_from_function(
             if len(_SIGNATURES) >= _MAX_SIGNATURES:
                 _SIGNATURES.clear()
             _SIGNATURES[key] = (fn.__defaults__, inputs, context_param, outputs)
+            _remember_code(fn, inputs, outputs, context_param)
     fallback_spec = None
     if config.fallback is not None:
         fallback_spec = spec_from_function(config.fallback, NodeConfig(name=f"{name}.fallback"))
@@ -380,6 +379,37 @@ _SignatureKey = tuple[types.CodeType, tuple[tuple[str, Any], ...]]
 _SIGNATURES: dict[_SignatureKey, tuple[tuple[Any, ...] | None, tuple[InputSpec, ...],
                                        str | None, tuple[OutputSpec, ...]]] = {}
 _MAX_SIGNATURES = 4096
+
+
+# The same, one step earlier: by code object (its id, the entry keeping it alive) and the
+# annotations as written, so that another node from one factory skips reading its hints.
+# Only annotations without strings qualify: what a string means depends on the namespace
+# where the function was defined, which may differ between two calls of the factory.
+_BY_CODE: dict[int, tuple[types.CodeType, tuple[Any, ...] | None, dict[str, Any],
+                          tuple[InputSpec, ...], tuple[OutputSpec, ...], str | None]] = {}
+
+
+def _remember_code(fn: Callable[..., Any], inputs: tuple[InputSpec, ...],
+                   outputs: tuple[OutputSpec, ...], context_param: str | None) -> None:
+    annotations = dict(fn.__annotations__)
+    if any(isinstance(value, str) for value in annotations.values()):
+        return
+    if len(_BY_CODE) >= _MAX_SIGNATURES:
+        _BY_CODE.clear()
+    code = fn.__code__
+    _BY_CODE[id(code)] = (code, fn.__defaults__, annotations,
+                          inputs, outputs, context_param)
+
+
+def _same_annotations(annotations: dict[str, Any], known: dict[str, Any]) -> bool:
+    """Whether a function's annotations are those remembered: the same objects (or equal
+    ones, as `list[int]` written twice), no string among them."""
+    if annotations is known:
+        return True
+    try:
+        return annotations == known
+    except Exception:  # an annotation whose `==` does not answer a bool
+        return False
 
 
 def _signature_key(fn: Callable[..., Any], hints: dict[str, Any] | None

@@ -151,13 +151,15 @@ def user_site() -> tuple[str, int]:
 
 
 class Wirable:
-    """Mixin giving nodes and flows the wiring operators. Subclasses provide `spec`."""
+    """Mixin giving nodes and flows the wiring operators. Subclasses set `_spec`."""
 
     __slots__ = ()
+    _spec: NodeSpec
 
     @property
     def spec(self) -> NodeSpec:
-        raise NotImplementedError
+        """What the compiler knows of this node."""
+        return self._spec
 
     def __rshift__(self, other: Any) -> Any:
         if isinstance(other, Wirable):  # `a >> b`, by far the most common: kept lean
@@ -169,7 +171,7 @@ class Wirable:
                     file, line = user_site()
                 else:
                     file, line = code.co_filename, frame.f_lineno
-                recorder.plain(self.spec, other.spec, file, line)
+                recorder.plain(self._spec, other._spec, file, line)
                 return other
         _connect(self.spec, other)
         return _chain_result(other)
