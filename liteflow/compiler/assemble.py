@@ -42,8 +42,10 @@ def assemble_plan(ctx: CompileContext) -> Plan:
         out_edges[edge.source].append(edge)
     shared = _Shared()
     specs = ctx.specs
+    maps = ctx.decl.maps
     nodes = tuple([
-        _plan_node(ctx, i, specs[name], tuple(out_edges[i]), shared)
+        _plan_node(ctx, i, specs[name], tuple(out_edges[i]), shared,
+                   maps.get(name) if maps else None)
         for i, name in enumerate(names)
     ])
     return Plan(
@@ -107,30 +109,31 @@ def appends(decl: FlowDecl, out: OutputSpec) -> bool:
 
 
 def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge, ...],
-               shared: _Shared) -> PlanNode:
+               shared: _Shared, mapped: tuple[str, str] | None) -> PlanNode:
     config = spec.config
-    mapped = ctx.decl.maps.get(spec.name) if ctx.decl.maps else None
     if mapped is None:
-        # Nodes made by one factory share inputs, outputs and config: one shape for all.
-        key = (id(spec.inputs), id(spec.outputs), id(config), spec.is_async)
-        shape = shared.shapes.get(key)
-        if shape is None:
-            shape = shared.shapes[key] = _shape(ctx, spec, shared, None)
+        # Nodes made by one factory share inputs, outputs and config: one shape for all
+        # (looked up by identity: hashing the specs would cost more than it saves).
+        shape = shared.shapes.get(id(spec.outputs))
+        if shape is None or not (shape[0][0] is spec.inputs and shape[0][2] is config
+                                 and shape[0][3] is spec.is_async):
+            shape = _shape(ctx, spec, shared, None)
+            shared.shapes[id(spec.outputs)] = shape
     else:
         shape = _shape(ctx, spec, shared, mapped)
-    (inputs, outputs, required_outputs, retry, fallback_is_async, metadata, simple,
-     each) = shape[1:]
-    edges_want_state = False
-    all_plain = True
-    for edge in out:
-        if edge.wants_state:
-            edges_want_state = True
-        if edge.kind != "plain":
-            all_plain = False
-    plain_next = None
-    if all_plain:
-        plain_next = (out[0].targets if len(out) == 1 and len(out[0].targets) < 2
-                      else tuple(sorted({t for edge in out for t in edge.targets})))
+    _, inputs, outputs, required_outputs, retry, fallback_is_async, metadata, simple, each = shape
+    if len(out) == 1:  # the common case: one edge out
+        edge = out[0]
+        edges_want_state = edge.wants_state
+        plain_next = None
+        if edge.kind == "plain":
+            targets = edge.targets
+            plain_next = targets if len(targets) < 2 else tuple(sorted(set(targets)))
+    else:
+        edges_want_state = any(edge.wants_state for edge in out)
+        plain_next = None
+        if all(edge.kind == "plain" for edge in out):
+            plain_next = tuple(sorted({t for edge in out for t in edge.targets}))
     # By position, in field order: matching two dozen keywords would cost more than a
     # tenth of the call.
     return PlanNode(
@@ -171,8 +174,8 @@ def _shape(ctx: CompileContext, spec: NodeSpec, shared: _Shared,
     metadata = FrozenMap(dict(config.metadata)) if config.metadata else EMPTY
     simple = (not spec.is_async and config.retry_count == 0 and config.timeout is None
               and not fallback_is_async)
-    return ((spec.inputs, spec.outputs, config), inputs, outputs, required_outputs, retry,
-            fallback_is_async, metadata, simple, each)
+    return ((spec.inputs, spec.outputs, config, spec.is_async), inputs, outputs,
+            required_outputs, retry, fallback_is_async, metadata, simple, each)
 
 
 class _Shared:
@@ -192,7 +195,7 @@ class _Shared:
                                 tuple[tuple[InputSpec, ...], tuple[PlanInput, ...]]] = {}
         self.outputs_by_id: dict[tuple[int, bool], tuple[tuple[OutputSpec, ...],
                                                          tuple[FrozenMap, tuple[str, ...]]]] = {}
-        self.shapes: dict[tuple[int, int, int, bool], _Shape] = {}
+        self.shapes: dict[int, _Shape] = {}  # by id of the outputs tuple, the last made
 
     def inputs_of(self, specs: tuple[InputSpec, ...], checks: bool) -> tuple[PlanInput, ...]:
         known = self.inputs_by_id.get((id(specs), checks))
