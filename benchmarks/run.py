@@ -50,7 +50,9 @@ IMPORT_SNIPPET = (
     "print(time.perf_counter() - t)\n"
 )
 CHILD_TIMEOUT_S = 600
-SECTIONS = (*WORKLOADS, "sweep", "import")
+SECTIONS = (*WORKLOADS, "timeline", "sweep", "import")
+#: `timeline.py` variants: liteflow and the hand-written lower bound on either loop.
+TIMELINE_VARIANTS = ("liteflow", "plain-uvloop", "plain-asyncio")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,8 @@ class Session:
         default_factory=lambda: defaultdict(list)
     )
     imports: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    #: variant -> one `timeline.py` result per process
+    timelines: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     import_breakdown: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     load_before: str = ""
@@ -160,6 +164,23 @@ def run_child(impl: str, workload: str, size: int, repeat: int, budget: float) -
     except (IndexError, json.JSONDecodeError):
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
         return {**base, "error": f"exit {proc.returncode}: " + " | ".join(tail)}
+    return result
+
+
+def run_timeline(variant: str, size: int, runs: int) -> dict[str, Any]:
+    """One `timeline.py` process: the phases of `async_io`'s wall time for `variant`."""
+    cmd = [sys.executable, os.path.join(HERE, "timeline.py"), f"--variant={variant}",
+           f"--size={size}", f"--runs={runs}"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S,
+                              env=child_env("liteflow"))
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {CHILD_TIMEOUT_S} s"}
+    try:
+        result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        return {"error": f"exit {proc.returncode}: " + " | ".join(tail)}
     return result
 
 
@@ -285,6 +306,17 @@ def run_session(args: argparse.Namespace) -> Session:
             f"[{k}/{len(jobs)} {elapsed:5.0f}s] {job.impl:9} {job.workload:9} n={job.size:<5} "
             f"run {job.run + 1}/{job.runs}: {status}"
         )
+
+    if "timeline" in sections and "liteflow" in impls:
+        size = WORKLOADS["async_io"].quick_size if args.quick else WORKLOADS["async_io"].full_size
+        for r in range(args.runs):
+            for variant in TIMELINE_VARIANTS:
+                res = run_timeline(variant, size, 1 if args.quick else args.repeat)
+                if "error" in res:
+                    session.failures.append(f"timeline {variant}: {res['error']}")
+                    continue
+                session.timelines.setdefault(variant, []).append(res)
+                log(f"timeline {variant:13} run {r + 1}/{args.runs}: {res['total'] * 1e3:.1f} ms")
 
     if "import" in sections:
         for impl in impls:
@@ -497,6 +529,8 @@ def render(session: Session) -> str:
     for name in WORKLOADS:
         if any(key[1] == name for key in session.results):
             lines += render_workload(session, name)
+    if session.timelines and not any(key[1] == "async_io" for key in session.results):
+        lines += ["## async_io: where the time goes", "", *render_timeline(session)]
     lines += render_sweep(session)
     lines += render_imports(session)
     if session.failures:
@@ -508,6 +542,7 @@ def render(session: Session) -> str:
         "bash benchmarks/setup_langgraph.sh   # once: LangGraph in benchmarks/.venv-langgraph",
         "python benchmarks/run.py             # about 5 minutes on 2 cores",
         "python benchmarks/child.py --impl liteflow --workload chain --size 1000 --profile 25",
+        "python benchmarks/timeline.py --variant liteflow   # async_io, phase by phase",
         "```",
         "",
     ]
@@ -654,6 +689,7 @@ def render_workload(session: Session, name: str) -> list[str]:
             " installed (a dependency on Linux and macOS; `LITEFLOW_EVENT_LOOP=asyncio` selects"
             " asyncio's loop); the plain lower bound and LangGraph run on `asyncio.run`'s loop.",
             "",
+            *render_timeline(session),
         ]
     if name in ("chain", "loop", "big_state"):
         reported = {
@@ -668,6 +704,29 @@ def render_workload(session: Session, name: str) -> list[str]:
                 "",
             ]
     return lines
+
+
+def render_timeline(session: Session) -> list[str]:
+    """Where async_io's wall time goes, from timestamps inside the branches."""
+    if not session.timelines:
+        return []
+    phases = list(next(iter(session.timelines.values()))[0]["phases"])
+    lines = [
+        "Where the time goes (`benchmarks/timeline.py`: timestamps inside the branches; each"
+        " process reports its fastest run; ms, median and min–max over processes). The tasks'"
+        " first steps overlap the sleep, so the phases add up to the wall time:",
+        "",
+        "| variant | " + " | ".join(phases) + " | total |",
+        "|---|" + "---|" * (len(phases) + 1),
+    ]
+    for variant in TIMELINE_VARIANTS:
+        results = session.timelines.get(variant)
+        if not results:
+            continue
+        cells = [fmt_stats([r["phases"][p] * 1e3 for r in results], 1) for p in phases]
+        cells.append(fmt_stats([r["total"] * 1e3 for r in results], 1))
+        lines.append(f"| {variant} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def render_sweep(session: Session) -> list[str]:

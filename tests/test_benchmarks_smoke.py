@@ -43,7 +43,15 @@ def test_quick_mode_runs_every_workload_correctly(tmp_path: Path) -> None:
     assert ("liteflow", "compile") in seen  # plain Python has nothing to compile
     assert ("plain", "compile") not in seen
     assert payload["imports"]["liteflow"], "import liteflow was not measured"
+    # The async_io timeline: every variant, phases that add up to the wall time.
+    assert set(payload["timelines"]) == {"liteflow", "plain-uvloop", "plain-asyncio"}
+    for results in payload["timelines"].values():
+        phases = results[0]["phases"]
+        assert all(v >= 0 for v in phases.values())
+        assert abs(sum(phases.values()) - results[0]["total"]) < 1e-9
+        assert phases["sleeping"] >= 0.045  # the branches' sleep (uvloop: whole ms)
 
     text = report.read_text(encoding="utf-8")
     for workload in (*WORKLOADS, "compile"):
         assert f"## {workload} (" in text
+    assert "| plain-uvloop |" in text
