@@ -21,7 +21,6 @@ The process reports the phases of its fastest run.
 
 # No ``from __future__ import annotations``: the liteflow nodes below are made inside a
 # function, and their hints must be real objects.
-
 import argparse
 import asyncio
 import gc
@@ -30,7 +29,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any, TypedDict
+from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]  # liteflow from the work tree
@@ -55,54 +54,28 @@ async def _branch_body(base: int, i: int) -> dict[str, Any]:
 
 
 def _liteflow(size: int) -> Callable[[], Any]:
-    from liteflow import UpdateStrategy, flow, node
-
-    class SourceOut(TypedDict):
-        base: int
-
-    class BranchOut(TypedDict):
-        items: Annotated[list[int], UpdateStrategy.APPEND]
-
-    class FanOut(TypedDict):
-        count: int
-        total: int
+    from workloads import liteflow_impl as impl
 
     def make(i: int) -> Any:
-        async def branch(base: int) -> BranchOut:
+        async def branch(base: int) -> impl.BranchOut:
             return await _branch_body(base, i)  # type: ignore[return-value]
 
-        branch.__name__ = branch.__qualname__ = f"branch_{i}"
-        return node(branch)
+        return impl._named(branch, f"branch_{i}")
 
-    @node
-    def source(seed: int) -> SourceOut:
-        return {"base": seed}
-
-    @node
-    def aggregate(items: list[int]) -> FanOut:
-        return {"count": len(items), "total": sum(items)}
-
-    branches = [make(i) for i in range(size)]
-
-    @flow(output=FanOut, max_supersteps=10)
-    def fan(seed: int) -> None:
-        source >> branches
-        branches >> aggregate
-
-    def run() -> Any:
-        return fan.run(seed=0).output
-
-    return run
+    fan = impl._build_fan(size, make)
+    return lambda: fan.run(seed=0).output
 
 
 def _plain(size: int, loop: str) -> Callable[[], Any]:
+    from workloads import plain_impl as impl
+
     factory = None
     if loop == "uvloop":
         import uvloop
 
         factory = uvloop.new_event_loop
 
-    def make(i: int) -> Callable[[int], Coroutine[Any, Any, dict[str, Any]]]:
+    def make(i: int) -> Callable[..., Coroutine[Any, Any, dict[str, Any]]]:
         async def branch(base: int) -> dict[str, Any]:
             return await _branch_body(base, i)
 
@@ -110,15 +83,10 @@ def _plain(size: int, loop: str) -> Callable[[], Any]:
 
     branches = [make(i) for i in range(size)]
 
-    async def main() -> dict[str, Any]:
-        items: list[int] = []
-        for out in await asyncio.gather(*(branch(0) for branch in branches)):
-            items.extend(out["items"])
-        return {"count": len(items), "total": sum(items)}
-
     def run() -> Any:
         with asyncio.Runner(loop_factory=factory) as runner:
-            return runner.run(main())
+            state = runner.run(impl._run_async_io(branches))
+        return {"count": state["count"], "total": state["total"]}
 
     return run
 
