@@ -340,6 +340,7 @@ def spec_from_function(
             key = None
     if known is not None and known[0] is fn.__defaults__:
         _, inputs, context_param, outputs = known
+        _remember_code(fn, inputs, outputs, context_param)  # the factory's latest annotations
     else:
         inputs, context_param, outputs = _read_signature(fn, name, hints or {}, problems)
         if key is not None and not problems:
