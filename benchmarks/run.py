@@ -601,7 +601,7 @@ def render_workload(session: Session, name: str) -> list[str]:
     lines = [f"## {name} (N={size})", "", f"{w.description}.", ""]
     lf = median_or_none(values(session, "liteflow", name, size, "per_unit_us"))
     if name in ("build", "compile"):
-        header = ("| implementation | µs per node | first build µs/node | total ms | peak RSS MB"
+        header = ("| implementation | µs per node | first µs/node | total ms | peak RSS MB"
                   " | vs liteflow |")
     elif name == "big_state":
         header = (
