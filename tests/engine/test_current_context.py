@@ -6,7 +6,7 @@ import asyncio
 import contextvars
 import threading
 import time
-from typing import Annotated, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from liteflow import START, Context, UpdateStrategy, flow, node
 from liteflow.definitions.context import current_context
@@ -47,6 +47,20 @@ def test_inline_nodes_of_a_chain_see_themselves() -> None:
     assert current_context() is None
 
 
+def _fan_out(name: str, branches: list[object]) -> Any:
+    """A flow `name`: one source node, then `branches` side by side."""
+
+    @node
+    def 起(seed: int) -> Seed:
+        return {"seed": seed}
+
+    @flow(name=name, output=Seen)
+    def fan(seed: int) -> None:
+        起 >> branches  # type: ignore[operator]
+
+    return fan
+
+
 def test_parallel_sync_nodes_on_the_pool_each_see_themselves() -> None:
     def make(i: int) -> object:
         def branch(seed: int) -> Seen:
@@ -56,17 +70,7 @@ def test_parallel_sync_nodes_on_the_pool_each_see_themselves() -> None:
         branch.__name__ = f"分支{i}"
         return node(branch)
 
-    branches = [make(i) for i in range(40)]
-
-    @node
-    def 起(seed: int) -> Seed:
-        return {"seed": seed}
-
-    @flow(output=Seen)
-    def 扇出(seed: int) -> None:
-        起 >> branches  # type: ignore[operator]
-
-    seen = 扇出.run(seed=1).output["seen"]
+    seen = _fan_out("扇出", [make(i) for i in range(40)]).run(seed=1).output["seen"]
     assert seen == [f"{i}:扇出/分支{i}@2#1" for i in range(40)]
 
 
@@ -80,17 +84,7 @@ def test_async_nodes_running_together_each_see_themselves() -> None:
         branch.__name__ = f"异步{i}"
         return node(branch)
 
-    branches = [make(i) for i in range(3)]
-
-    @node
-    def 起(seed: int) -> Seed:
-        return {"seed": seed}
-
-    @flow(output=Seen)
-    def 并发(seed: int) -> None:
-        起 >> branches  # type: ignore[operator]
-
-    assert 并发.run(seed=1).output["seen"] == [
+    assert _fan_out("并发", [make(i) for i in range(3)]).run(seed=1).output["seen"] == [
         f"并发/异步{i}@2#1|并发/异步{i}@2#1" for i in range(3)]
 
 
