@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from ..definitions.strategy import UpdateStrategy
+from .reprs import short_repr
 
 __all__ = ["MISSING", "MergeConflict", "Merger", "deep_merge", "merger_for"]
 
@@ -44,7 +45,7 @@ class MergeConflict(Exception):
 
     def __init__(self, key: str, old: Any, new: Any) -> None:
         super().__init__(key)
-        self.fields = {"key": key, "old": _short(old), "new": _short(new)}
+        self.fields = {"key": key, "old": short_repr(old), "new": short_repr(new)}
 
 
 def _raise(key: str, current: Any, new: Any, owned: bool) -> Any:
@@ -127,7 +128,3 @@ class _Custom:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_Custom, (self.reducer,))
 
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

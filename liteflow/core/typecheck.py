@@ -16,6 +16,8 @@ from typing import Any
 
 from typing_extensions import is_typeddict
 
+from .reprs import typed_repr
+
 __all__ = ["Checker", "describe_type", "describe_value", "make_checker"]
 
 Checker = Callable[[Any], bool]
@@ -153,9 +155,4 @@ def describe_type(hint: Any) -> str:
     return repr(hint).replace("typing.", "")
 
 
-def describe_value(value: Any, limit: int = 60) -> str:
-    """`type: repr` of a value, shortened, for error messages."""
-    text = repr(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return f"{type(value).__qualname__} {text}"
+describe_value = typed_repr
