@@ -33,7 +33,7 @@ from .core.events import (
     SuperStepEvent,
     TokenEvent,
 )
-from .core.state_manager import StateManager
+from .core.state import StateManager
 from .definitions import (
     END,
     START,

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from ..compiler.diagnostics import Diagnostic, collect_mode, problem_diagnostics
+from ..core.diagnostics import Diagnostic, collect_mode
 from ..core.errors import LiteflowError
 from ..core.messages import text
 from ..definitions.node import NodeFunction
+from ..definitions.spec import problem_diagnostics
 from ._loader import LoadError, load_module, module_flows, split_target
 
 __all__ = ["collect_diagnostics", "register", "run_check"]

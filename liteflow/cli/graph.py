@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..compiler.diagnostics import collect_mode
+from ..core.diagnostics import collect_mode
 from ..core.errors import LiteflowError
 from ..core.messages import text
 from ..core.suggest import did_you_mean

@@ -11,6 +11,7 @@ import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+from ..core.diagnostics import CODES, Diagnostic, collect_mode, collecting
 from ..core.errors import FlowCompileError
 from ..definitions.decl import FlowDecl
 from ..plan import Plan
@@ -18,7 +19,6 @@ from .build import CompileContext, build_graph
 from .concurrency import check_joins, check_parallel_writes
 from .conditions import check_conditions
 from .dataflow import check_dataflow
-from .diagnostics import CODES, Diagnostic, collect_mode, collecting
 from .keys import check_flow_outputs, check_strategies, check_unread_outputs
 from .structure import check_cycles, check_reachability, check_signatures
 from .typeflow import check_each, check_fallbacks, check_types

@@ -10,11 +10,10 @@ from typing import Any
 from tenacity import retry_if_exception, stop_after_attempt, wait_exponential
 
 from ..core.errors import NodeTimeoutError, NodeTypeError
-from ..core.merge import Merger, merger_for
+from ..core.merge import Merger, UpdateStrategy, merger_for
 from ..core.typecheck import describe_type, make_checker
 from ..definitions.decl import FlowDecl
 from ..definitions.spec import InputSpec, NodeSpec, OutputSpec, Reducer
-from ..definitions.strategy import UpdateStrategy
 from ..plan import (
     EMPTY,
     EachPlan,

@@ -8,11 +8,11 @@ from typing import Any
 
 import networkx as nx
 
+from ..core.diagnostics import Diagnostic, Phrase, def_position, line_position
 from ..core.suggest import closest
 from ..definitions.decl import FlowDecl
 from ..definitions.spec import NodeSpec, OutputSpec, Reducer
 from ..definitions.wiring import EdgeDecl
-from .diagnostics import Diagnostic, Phrase, def_position, line_position
 
 __all__ = ["CompileContext", "build_graph", "suggestion"]
 

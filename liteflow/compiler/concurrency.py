@@ -3,7 +3,7 @@ one OVERWRITE key (LF301). Both are warnings: the runner stays deterministic."""
 
 from __future__ import annotations
 
-from ..definitions.strategy import UpdateStrategy
+from ..core.merge import UpdateStrategy
 from ..definitions.wiring import EdgeDecl
 from .build import CompileContext
 

@@ -17,9 +17,9 @@ from functools import lru_cache
 from types import CodeType
 from typing import Any
 
+from ..core.diagnostics import Phrase
 from ..definitions.wiring import EdgeDecl
 from .build import CompileContext, suggestion
-from .diagnostics import Phrase
 
 __all__ = ["check_conditions", "returned_strings", "string_constants", "subscripted_keys"]
 

@@ -25,10 +25,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
+from ..core.diagnostics import Phrase
 from ..definitions.spec import NodeSpec
 from .assemble import appends
 from .build import CompileContext, suggestion
-from .diagnostics import Phrase
 
 __all__ = ["check_dataflow", "guaranteed_keys"]
 

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from ..core.merge import UpdateStrategy
 from ..definitions.spec import Reducer
-from ..definitions.strategy import UpdateStrategy
 from .build import CompileContext, suggestion
 from .conditions import string_constants
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 
+from ..definitions.spec import problem_diagnostics
 from .build import CompileContext
-from .diagnostics import problem_diagnostics
 
 __all__ = ["check_cycles", "check_reachability", "check_signatures"]
 

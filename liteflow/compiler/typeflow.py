@@ -139,7 +139,7 @@ def check_fallbacks(ctx: CompileContext) -> None:
 def _where(fallback_spec: NodeSpec | None) -> dict[str, Any]:
     if fallback_spec is None or fallback_spec.line == 0:
         return {}
-    from .diagnostics import def_position
+    from ..core.diagnostics import def_position
 
     line, _ = def_position(fallback_spec.file, fallback_spec.line)
     return {"file": fallback_spec.file, "line": line}

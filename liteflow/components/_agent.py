@@ -14,9 +14,9 @@ from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..core.context import current_context
 from ..core.errors import AgentError, ToolError
 from ..definitions import NodeConfig, node
-from ..definitions.context import current_context
 from ._chat import ChatOpenAI
 from ._messages import (
     AIMessage,

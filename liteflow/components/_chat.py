@@ -16,8 +16,8 @@ from typing import Any, NoReturn, TypeVar
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
+from ..core.context import current_context
 from ..core.errors import ChatModelError
-from ..definitions.context import current_context
 from ._messages import (
     AIMessage,
     AIMessageChunk,

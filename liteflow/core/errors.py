@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .messages import current_language, text
 
 if TYPE_CHECKING:
-    from ..compiler.diagnostics import Diagnostic
+    from .diagnostics import Diagnostic
 
 __all__ = [
     "ConditionError",

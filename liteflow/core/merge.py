@@ -9,12 +9,32 @@ first write of a superstep copies, later ones append (fan-outs stay linear).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from enum import Enum
 from typing import Any, Final
 
-from ..definitions.strategy import UpdateStrategy
 from .reprs import short_repr
 
-__all__ = ["MISSING", "MergeConflict", "Merger", "deep_merge", "merger_for"]
+__all__ = ["MISSING", "MergeConflict", "Merger", "UpdateStrategy", "deep_merge", "merger_for"]
+
+
+
+class UpdateStrategy(Enum):
+    """Merge strategy of a state key, declared as `Annotated[T, UpdateStrategy.APPEND]`.
+
+    OVERWRITE (default): the last write in plan order wins.
+    MERGE: dicts merged recursively, lists extended, sets unioned.
+    IGNORE: keep the existing value once set.
+    RAISE: a second, different write is a `StateConflictError`.
+    APPEND: list concatenation; a non-list value is appended as one element.
+    ADD: numeric sum.
+    """
+
+    OVERWRITE = "overwrite"
+    MERGE = "merge"
+    IGNORE = "ignore"
+    RAISE = "raise"
+    APPEND = "append"
+    ADD = "add"
 
 
 class _Missing:

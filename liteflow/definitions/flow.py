@@ -34,7 +34,7 @@ from .spec import (
 from .wiring import Recorder, Wirable
 
 if typing.TYPE_CHECKING:
-    from ..compiler.diagnostics import Diagnostic
+    from ..core.diagnostics import Diagnostic
     from ..engine.executor import Executor
     from ..engine.result import RunResult
     from ..engine.runner import RunOptions
@@ -333,7 +333,7 @@ _declared: list[Flow[Any, Any]] = []
 
 
 def _register(made: Flow[Any, Any]) -> None:
-    from ..compiler.diagnostics import collecting
+    from ..core.diagnostics import collecting
 
     if collecting():
         _declared.append(made)

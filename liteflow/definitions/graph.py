@@ -23,7 +23,7 @@ from .spec import InputSpec, NodeSpec, source_of
 from .wiring import EdgeDecl, EdgeKind, Wirable, user_site
 
 if TYPE_CHECKING:
-    from ..compiler.diagnostics import Diagnostic
+    from ..core.diagnostics import Diagnostic
 
 __all__ = ["Edge", "Graph", "Node", "NodeExecutor", "NodeResult"]
 
@@ -209,7 +209,7 @@ class Graph:
         """Compile once (cached), never raising: the plan (None on errors) and diagnostics."""
         if self._compiled is None:
             from ..compiler import compile_decl
-            from ..compiler.diagnostics import problem_diagnostics
+            from .spec import problem_diagnostics
 
             decl, found = self._declare()
             if any(d.severity == "error" for d in found):
@@ -248,7 +248,7 @@ class Graph:
 
     def _declare(self) -> tuple[FlowDecl, list[Diagnostic]]:
         """The `FlowDecl` of this graph, and the builder mistakes found on the way."""
-        from ..compiler.diagnostics import Diagnostic
+        from ..core.diagnostics import Diagnostic
 
         flow = self.name
         found: list[Diagnostic] = []

@@ -147,7 +147,8 @@ def _fields(config: NodeConfig) -> dict[str, Any]:
 
 def _report_problems(spec: NodeSpec) -> None:
     # Under `liteflow check` nothing raises: the flow that uses the node reports LF100.
-    from ..compiler.diagnostics import collecting, problem_diagnostics
+    from ..core.diagnostics import collecting
+    from .spec import problem_diagnostics
 
     if not collecting():
         raise FlowCompileError(spec.name, problem_diagnostics(spec, flow=None))

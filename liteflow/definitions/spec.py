@@ -20,12 +20,13 @@ import typing_extensions
 from typing_extensions import is_typeddict
 
 from ..core.context import Context
+from ..core.diagnostics import Diagnostic, def_position
 from ..core.fastinit import fast_init
+from ..core.merge import UpdateStrategy
 from .config import NodeConfig
-from .strategy import UpdateStrategy
 
-__all__ = ["InputSpec", "NodeSpec", "OutputSpec", "Problem", "Reducer", "read_outputs",
-           "spec_from_function"]
+__all__ = ["InputSpec", "NodeSpec", "OutputSpec", "Problem", "Reducer",
+           "problem_diagnostics", "read_outputs", "spec_from_function"]
 
 Reducer = UpdateStrategy | Callable[[Any, Any], Any]
 NodeKind = Literal["function", "flow", "builder"]
@@ -424,3 +425,14 @@ def _signature_key(fn: Callable[..., Any], hints: dict[str, Any] | None
 
 def _name(hint: Any) -> str:
     return getattr(hint, "__qualname__", None) or repr(hint)
+
+
+def problem_diagnostics(spec: NodeSpec, flow: str | None) -> list[Diagnostic]:
+    """LF100 diagnostics for the definition problems recorded in a node's spec."""
+    line, col = def_position(spec.file, spec.line)
+    fields: dict[str, Any] = {"flow": flow or "-"}
+    return [
+        Diagnostic("LF100", p.msg_id, {**fields, **p.fields}, spec.file, line, col, flow,
+                   spec.name)
+        for p in spec.problems
+    ]

@@ -28,7 +28,7 @@ from .graph import Edge, Graph, Node, NodeExecutor, node_name
 from .wiring import Wirable, user_site
 
 if TYPE_CHECKING:
-    from ..compiler.diagnostics import Diagnostic
+    from ..core.diagnostics import Diagnostic
     from ..engine.executor import Executor
     from ..engine.result import RunResult
     from ..engine.runner import RunOptions

@@ -18,9 +18,9 @@ from tenacity import AsyncRetrying, RetryCallState
 from ..core.context import CallCell, Context, RunInfo, current_call
 from ..core.errors import NodeError, NodeInputError, NodeTimeoutError, NodeTypeError
 from ..core.events import NodeFailed, NodeFinished, NodeRetrying, NodeStarted
+from ..core.state import State
 from ..core.typecheck import describe_value
 from ..plan import PlanNode
-from .result import State
 
 __all__ = ["NodeCall", "Offload", "check_outputs", "gather_inputs"]
 

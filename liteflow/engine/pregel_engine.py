@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..core.state import State
 from .execution_engine import ExecutionEngine
-from .result import State
 
 __all__ = ["PregelEngine"]
 

@@ -29,15 +29,15 @@ from ..core.errors import (
 )
 from ..core.events import EventBus, EventListener, RunFinished, RunStarted, SuperStepEvent
 from ..core.logger import log_run_finished, log_run_started
-from ..core.merge import MISSING, MergeConflict, merger_for
+from ..core.merge import MISSING, MergeConflict, UpdateStrategy, merger_for
 from ..core.messages import use_language
+from ..core.state import Overlay, State
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
-from ..definitions.strategy import UpdateStrategy
 from ..plan import Plan, PlanNode
 from .executor import Executor, LocalExecutor
 from .invoke import NodeCall, call_simple, gather_inputs
-from .result import Overlay, RunResult, State
+from .result import RunResult
 
 __all__ = ["PregelRunner", "RunOptions", "default_executor"]
 

@@ -9,7 +9,7 @@ import time
 from typing import Annotated, Any, TypedDict
 
 from liteflow import START, Context, UpdateStrategy, flow, node
-from liteflow.definitions.context import current_context
+from liteflow.core.context import current_context
 
 
 class Seen(TypedDict):

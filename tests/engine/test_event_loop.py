@@ -22,7 +22,7 @@ from liteflow import (
     flow,
     node,
 )
-from liteflow.definitions.context import current_context
+from liteflow.core.context import current_context
 
 
 class Seen(TypedDict):

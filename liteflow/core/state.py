@@ -1,25 +1,92 @@
-"""`StateManager`: a thread-safe dictionary with merge strategies and snapshots.
+"""State values: `State` (a run's read-only state), `Overlay` (staged writes over it) and
+`StateManager` (a thread-safe dictionary with merge strategies and snapshots).
 
-It merges with the same functions as the runner's barrier (`liteflow.core.merge`), so
+`StateManager` merges with the same functions as the runner's barrier (`liteflow.core.merge`), so
 `UpdateStrategy.APPEND` means exactly the same thing in both places.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ..definitions.strategy import UpdateStrategy
 from .errors import StateConflictError
-from .merge import MISSING, MergeConflict, merger_for
+from .merge import MISSING, MergeConflict, UpdateStrategy, merger_for
+from .reprs import short_repr
 
-__all__ = ["StateManager", "StateSnapshot"]
+__all__ = ["Overlay", "State", "StateManager", "StateSnapshot"]
+
+_REPR_ITEMS = 12
 
 Strategy = UpdateStrategy | Callable[[Any, Any], Any]
+
+
+class State(Mapping[str, Any]):
+    """A read-only mapping over a run's state. `to_dict()` gives a plain (shallow) copy."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._data)
+
+    def __repr__(self) -> str:
+        # Bounded (states can be large, and asyncio may repr a finished run's result),
+        # in insertion order.
+        items = [f"{key!r}: {short_repr(value)}"
+                 for key, value in itertools.islice(self._data.items(), _REPR_ITEMS)]
+        more = ", ..." if len(self._data) > _REPR_ITEMS else ""
+        return f"State({{{', '.join(items)}{more}}})"
+
+
+class Overlay(Mapping[str, Any]):
+    """The state as it will be after a barrier: staged writes over current values.
+
+    Lets conditions see the merged state before anything is committed, so a failing
+    condition leaves the state untouched.
+    """
+
+    __slots__ = ("_base", "_top")
+
+    def __init__(self, top: Mapping[str, Any], base: Mapping[str, Any]) -> None:
+        self._top = top
+        self._base = base
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._top:
+            return self._top[key]
+        return self._base[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._base
+        for key in self._top:
+            if key not in self._base:
+                yield key
+
+    def __len__(self) -> int:
+        return len(self._base) + sum(1 for k in self._top if k not in self._base)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._top or key in self._base
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +159,6 @@ class StateManager:
 
     def get_state(self) -> Mapping[str, Any]:
         """A consistent, read-only copy of the whole state."""
-        from ..engine.result import State
-
         with self._lock:
             return State(dict(self._values))
 
