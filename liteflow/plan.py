@@ -14,13 +14,14 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from types import CodeType, FunctionType
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from .core.fastinit import fast_init
 from .core.merge import Merger
 from .core.typecheck import Checker
 
 __all__ = [
+    "Compiled",
     "EachPlan",
     "FrozenMap",
     "JoinGroup",
@@ -297,3 +298,13 @@ def _code_hash(fn: Any, known: dict[int, bytes]) -> bytes:
     if found is None:
         found = known[id(code)] = code.co_code + repr(code.co_consts).encode()
     return found
+
+
+class Compiled(Protocol):
+    """Anything with a name and a compiled plan: a `Graph`, a `Workflow`, a `@flow`."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def plan(self) -> Plan: ...

@@ -22,12 +22,12 @@ from rich.console import Console
 from ..core.errors import FlowInputError, LiteflowError
 from ..core.events import EventListener
 from ..core.messages import text
+from ..core.result import RunResult
 from ..core.suggest import did_you_mean
 from ..definitions.flow import Flow
 from ..definitions.graph import Graph
 from ..definitions.workflow import Workflow
-from ..engine.pregel_engine import PregelEngine
-from ..engine.result import RunResult
+from ..engine import PregelEngine
 from ._loader import load_module, split_target
 from ._progress import StatusLine, SuperstepPrinter, jsonable, mapping_table
 

@@ -11,6 +11,8 @@ import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+import networkx as nx
+
 from ..core.diagnostics import CODES, Diagnostic, collect_mode, collecting
 from ..core.errors import FlowCompileError
 from ..definitions.decl import FlowDecl
@@ -31,6 +33,7 @@ __all__ = [
     "compile_decl",
     "compile_flow",
     "gc_paused",
+    "graph_of",
 ]
 
 Pass = Callable[[CompileContext], None]
@@ -91,3 +94,8 @@ def compile_flow(decl: FlowDecl) -> tuple[Plan | None, list[Diagnostic]]:
     if plan is None and not collecting():
         raise FlowCompileError(decl.name, [d for d in diagnostics if d.severity == "error"])
     return plan, diagnostics
+
+
+def graph_of(decl: FlowDecl) -> nx.DiGraph[str]:
+    """The compiler's graph of `decl`: a copy, yours to analyse or change."""
+    return nx.DiGraph(build_graph(decl).graph)

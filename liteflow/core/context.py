@@ -10,7 +10,7 @@ from typing import Any
 from .errors import InterruptNotSupportedError
 from .events import CustomEvent, EventBus, TokenEvent
 
-__all__ = ["Context", "RunInfo", "current_context"]
+__all__ = ["Context", "RunInfo", "current_context", "run_of"]
 
 
 class RunInfo:
@@ -89,6 +89,11 @@ class Context:
     def __repr__(self) -> str:
         return (f"Context(flow={self.flow!r}, node={self.node!r}, superstep={self.superstep}, "
                 f"attempt={self.attempt}, run_id={self.run_id!r})")
+
+
+def run_of(ctx: Context) -> RunInfo:
+    """The run a context belongs to (for the engine: nested runs share it)."""
+    return ctx._run
 
 
 class CallCell:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..engine.result import RunResult
+    from .result import RunResult
 
 __all__ = [
     "CustomEvent",
@@ -154,6 +154,11 @@ class EventBus:
 
     def __init__(self, listeners: tuple[EventListener, ...] = ()) -> None:
         self._listeners: tuple[EventListener, ...] = tuple(listeners)
+
+    @property
+    def listeners(self) -> tuple[EventListener, ...]:
+        """The subscribed listeners, in order."""
+        return self._listeners
 
     @property
     def active(self) -> bool:

@@ -4,21 +4,18 @@ outputs, and whose body declares the wiring. The body is traced once, at decorat
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import typing
-from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
-from typing import Any, Generic, ParamSpec, TypeVar, overload
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec, TypeVar, overload
 
 from ..core.errors import (
-    EventLoopError,
     FlowCompileError,
     FlowDefinitionError,
     FlowInputError,
     LiteflowError,
 )
-from ..core.events import Event, EventListener
 from ..plan import Plan
+from ._runnable import Runnable
 from .config import NodeConfig
 from .decl import FlowDecl
 from .spec import (
@@ -35,9 +32,7 @@ from .wiring import Recorder, Wirable
 
 if typing.TYPE_CHECKING:
     from ..core.diagnostics import Diagnostic
-    from ..engine.executor import Executor
-    from ..engine.result import RunResult
-    from ..engine.runner import RunOptions
+    from ..engine.options import RunOptions
 
 __all__ = ["Flow", "flow"]
 
@@ -48,14 +43,14 @@ T = TypeVar("T")
 _CONTEXT_PARAM = "_liteflow_context"
 
 
-class Flow(Wirable, Generic[P, R]):
+class Flow(Wirable, Runnable[P, R]):
     """A compiled flow. Run it, stream it, export it, or wire it into another flow."""
 
     def __init__(self, decl: FlowDecl, plan: Plan | None, diagnostics: list[Diagnostic],
                  fn: Callable[..., Any], options: RunOptions | None = None) -> None:
         self._decl = decl
         self._plan = plan
-        self.diagnostics = tuple(diagnostics)
+        self._diagnostics = tuple(diagnostics)
         self._fn = fn
         self._options = options
         self._spec = NodeSpec(
@@ -78,7 +73,7 @@ class Flow(Wirable, Generic[P, R]):
     # -- what the flow is ------------------------------------------------------------
 
     @property
-    def name(self) -> str:
+    def name(self) -> str:  # type: ignore[override]
         return self._decl.name
 
     @property
@@ -89,76 +84,23 @@ class Flow(Wirable, Generic[P, R]):
     def plan(self) -> Plan:
         """The compiled, immutable execution plan."""
         if self._plan is None:
-            raise FlowCompileError(self.name, [d for d in self.diagnostics
+            raise FlowCompileError(self.name, [d for d in self._diagnostics
                                                if d.severity == "error"])
         return self._plan
 
-    def to_mermaid(self) -> str:
-        """The graph as a Mermaid flowchart (declared edges only, conditions labelled)."""
-        from ..diagram import to_mermaid
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return self._diagnostics
 
-        return to_mermaid(self.plan)
+    def _declaration(self) -> FlowDecl:
+        return self._decl
 
-    def to_dot(self) -> str:
-        """The graph in Graphviz DOT."""
-        from ..diagram import to_dot
+    # -- the run surface's hooks -----------------------------------------------------
 
-        return to_dot(self.plan)
+    def _configured(self, options: RunOptions) -> Flow[P, R]:
+        return Flow(self._decl, self._plan, list(self._diagnostics), self._fn, options)
 
-    # -- options ---------------------------------------------------------------------
-
-    def with_options(
-        self,
-        *,
-        thread_id: str | None = None,
-        checkpointer: Any = None,
-        executor: Executor | None = None,
-        context: Mapping[str, Any] | None = None,
-        max_supersteps: int | None = None,
-        on_event: EventListener | None = None,
-        language: str | None = None,
-    ) -> Flow[P, R]:
-        """A copy of this flow that runs with these options (unset ones are kept)."""
-        from ..engine.runner import RunOptions
-
-        options = (self._options or RunOptions()).merged(
-            thread_id=thread_id, checkpointer=checkpointer, executor=executor, context=context,
-            max_supersteps=max_supersteps, on_event=on_event, language=language)
-        return Flow(self._decl, self._plan, list(self.diagnostics), self._fn, options)
-
-    # -- running ---------------------------------------------------------------------
-
-    def run(self, *args: P.args, **kwargs: P.kwargs) -> RunResult[R]:
-        """Run to completion (sync). Inside an event loop use `await flow.arun(...)`."""
-        from ..engine.loop import run_plan
-
-        _no_running_loop(self.name, "run", "arun")
-        return run_plan(self.plan, self._options, self._bind(args, kwargs))
-
-    async def arun(self, *args: P.args, **kwargs: P.kwargs) -> RunResult[R]:
-        """Run to completion."""
-        from ..engine.runner import PregelRunner
-
-        inputs = self._bind(args, kwargs)
-        return await PregelRunner(self.plan, self._options).run(inputs)
-
-    def stream(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[Event]:
-        """Yield the run's events as they happen; the last one is `RunFinished`."""
-        from ..engine.stream import iterate_events
-
-        _no_running_loop(self.name, "stream", "astream")
-        yield from iterate_events(self.astream(*args, **kwargs))
-
-    async def astream(self, *args: P.args, **kwargs: P.kwargs) -> AsyncGenerator[Event, None]:
-        """Async version of `stream`."""
-        from ..engine.stream import stream_run
-
-        inputs = self._bind(args, kwargs)
-        async with contextlib.aclosing(stream_run(self.plan, self._options, inputs)) as events:
-            async for event in events:
-                yield event
-
-    def _bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    def _inputs(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
         if not args:
             return dict(kwargs)
         names = [i.name for i in self._decl.inputs]
@@ -174,15 +116,9 @@ class Flow(Wirable, Generic[P, R]):
 
     async def _run_nested(self, **kwargs: Any) -> dict[str, Any]:
         """This flow as a node of another flow: a nested Pregel run."""
-        from ..engine.runner import PregelRunner, RunOptions
+        from ..engine.nested import run_nested
 
-        ctx = kwargs.pop(_CONTEXT_PARAM)
-        parent = ctx._run
-        options = (self._options or RunOptions()).merged(
-            thread_id=parent.thread_id, context=parent.deps)
-        result = await PregelRunner(self.plan, options).run(
-            kwargs, listeners=parent.bus._listeners)
-        return dict(result.output)
+        return await run_nested(self.plan, self._options, kwargs.pop(_CONTEXT_PARAM), kwargs)
 
     def __repr__(self) -> str:
         return f"<flow {self.name}>"
@@ -190,14 +126,6 @@ class Flow(Wirable, Generic[P, R]):
     def __reduce__(self) -> str:
         # Flows pickle by reference, like functions: by their module-level name.
         return self.__qualname__
-
-
-def _no_running_loop(flow: str, sync_name: str, async_name: str) -> None:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return
-    raise EventLoopError(flow=flow, method=sync_name, async_method=async_name)
 
 
 @overload
@@ -260,7 +188,6 @@ def flow(
                          version=version, state=state, check_types=check_types)
             plan, diagnostics = compile_flow(decl)
         made: Flow[Any, Any] = Flow(decl, plan, diagnostics, function)
-        _register(made)
         return made
 
     return decorate(fn) if fn is not None else decorate
@@ -326,20 +253,3 @@ class _Placeholder:
 
     def __repr__(self) -> str:
         return f"<input {self._name}>"
-
-
-# Every flow declared while `liteflow check` imports a module, in declaration order.
-_declared: list[Flow[Any, Any]] = []
-
-
-def _register(made: Flow[Any, Any]) -> None:
-    from ..core.diagnostics import collecting
-
-    if collecting():
-        _declared.append(made)
-
-
-def declared_flows() -> list[Flow[Any, Any]]:
-    """Flows declared under `collect_mode` (used by `liteflow check`)."""
-    return list(_declared)
-

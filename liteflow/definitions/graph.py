@@ -17,6 +17,7 @@ from ..core.errors import FlowCompileError, FlowDefinitionError
 from ..core.suggest import did_you_mean
 from ..plan import Plan
 from ._adapt import CONTEXT_PARAM, adapt, adapt_fallback, call_shape, is_async_callable
+from ._runnable import Drawable
 from .config import NodeConfig
 from .decl import FlowDecl
 from .spec import InputSpec, NodeSpec, source_of
@@ -175,7 +176,7 @@ def node_name(item: str | Node | Wirable) -> str:
     return item
 
 
-class Graph:
+class Graph(Drawable):
     """A named set of nodes and edges with its entry: what engines run.
 
     `start` names the entry node (or several); without it, the entries are the nodes
@@ -234,17 +235,8 @@ class Graph:
             raise FlowCompileError(self.name, [d for d in diagnostics if d.severity == "error"])
         return plan
 
-    def to_mermaid(self) -> str:
-        """The graph as a Mermaid flowchart."""
-        from ..diagram import to_mermaid
-
-        return to_mermaid(self.plan)
-
-    def to_dot(self) -> str:
-        """The graph in Graphviz DOT."""
-        from ..diagram import to_dot
-
-        return to_dot(self.plan)
+    def _declaration(self) -> FlowDecl:
+        return self._declare()[0]
 
     def _declare(self) -> tuple[FlowDecl, list[Diagnostic]]:
         """The `FlowDecl` of this graph, and the builder mistakes found on the way."""

@@ -12,31 +12,29 @@ runs on the same runner.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import copy
 import dataclasses
 import itertools
-from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Self
 
-from ..core.errors import EventLoopError, FlowDefinitionError
-from ..core.events import Event, EventListener, RunFinished
+from ..core.errors import FlowDefinitionError, FlowInputError
 from ..plan import Plan
+from ._runnable import Runnable
 from .config import NodeConfig
 from .graph import Edge, Graph, Node, NodeExecutor, node_name
 from .wiring import Wirable, user_site
 
 if TYPE_CHECKING:
     from ..core.diagnostics import Diagnostic
-    from ..engine.executor import Executor
-    from ..engine.result import RunResult
-    from ..engine.runner import RunOptions
+    from ..core.result import RunResult
+    from ..engine.options import RunOptions
+    from .decl import FlowDecl
 
 __all__ = ["Workflow"]
 
 
-class Workflow:
+class Workflow(Runnable[..., dict[str, Any]]):
     """A workflow built step by step: nodes, edges, an entry, an initial state.
 
     Compile errors (an edge naming an unknown node, a duplicate name, …) raise
@@ -120,9 +118,8 @@ class Workflow:
 
     # -- compiling -------------------------------------------------------------------
 
-    @property
-    def graph(self) -> Graph:
-        """The workflow as it stands, as a `Graph` (rebuilt after each change)."""
+    def as_graph(self) -> Graph:
+        """The workflow as it stands, as a builder `Graph` (rebuilt after each change)."""
         if self._graph is None:
             self._graph = Graph(self.name, self._nodes, self._edges, self.entries,
                                 max_supersteps=self.max_supersteps,
@@ -132,96 +129,38 @@ class Workflow:
     @property
     def plan(self) -> Plan:
         """The compiled plan; raises `FlowCompileError` on errors."""
-        return self.graph.plan
+        return self.as_graph().plan
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Everything the compiler found (errors and warnings), without raising."""
-        return self.graph.diagnostics
+        return self.as_graph().diagnostics
 
-    def to_mermaid(self) -> str:
-        return self.graph.to_mermaid()
+    def _declaration(self) -> FlowDecl:
+        return self.as_graph()._declaration()
 
-    def to_dot(self) -> str:
-        return self.graph.to_dot()
+    # -- the run surface's hooks -------------------------------------------------------
+    # `run(state=None, /, **updates)`: the initial state, updated with `state` and `updates`.
 
-    # -- running ---------------------------------------------------------------------
-
-    def with_options(
-        self,
-        *,
-        thread_id: str | None = None,
-        checkpointer: Any = None,
-        executor: Executor | None = None,
-        context: Mapping[str, Any] | None = None,
-        max_supersteps: int | None = None,
-        on_event: EventListener | None = None,
-        language: str | None = None,
-    ) -> Workflow:
-        """A copy of this workflow that runs with these options (unset ones are kept)."""
-        from ..engine.runner import RunOptions
-
+    def _configured(self, options: RunOptions) -> Workflow:
         clone = copy.copy(self)
         clone._nodes = list(self._nodes)
         clone._edges = list(self._edges)
         clone._entries = list(self._entries)
-        clone._options = (self._options or RunOptions()).merged(
-            thread_id=thread_id, checkpointer=checkpointer, executor=executor, context=context,
-            max_supersteps=max_supersteps, on_event=on_event, language=language)
+        clone._options = options
         return clone
 
-    def run(self, state: Mapping[str, Any] | None = None, /,
-            **updates: Any) -> RunResult[dict[str, Any]]:
-        """Run to completion from the initial state (updated with `state` and `updates`)."""
-        from ..engine.loop import run_plan
+    def _inputs(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        if len(args) > 1:
+            raise FlowInputError("error.flow_too_many_args", flow=self.name, count=len(args),
+                                 expected=1)
+        state: Mapping[str, Any] = args[0] if args and args[0] is not None else {}
+        return {**self.initial_state, **state, **kwargs}
 
-        _no_running_loop(self.name, "run", "arun")
-        return _state_as_output(run_plan(self.plan, self._options, self._inputs(state, updates)))
-
-    async def arun(self, state: Mapping[str, Any] | None = None, /,
-                   **updates: Any) -> RunResult[dict[str, Any]]:
-        """Async version of `run`."""
-        from ..engine.runner import PregelRunner
-
-        result = await PregelRunner(self.plan, self._options).run(self._inputs(state, updates))
-        return _state_as_output(result)
-
-    def stream(self, state: Mapping[str, Any] | None = None, /,
-               **updates: Any) -> Iterator[Event]:
-        """Yield the run's events as they happen (one `SuperStepEvent` per superstep);
-        the last one is `RunFinished`."""
-        from ..engine.stream import iterate_events
-
-        _no_running_loop(self.name, "stream", "astream")
-        yield from iterate_events(self.astream(state, **updates))
-
-    async def astream(self, state: Mapping[str, Any] | None = None, /,
-                      **updates: Any) -> AsyncGenerator[Event, None]:
-        """Async version of `stream`."""
-        from ..engine.stream import stream_run
-
-        inputs = self._inputs(state, updates)
-        async with contextlib.aclosing(stream_run(self.plan, self._options, inputs)) as events:
-            async for event in events:
-                if isinstance(event, RunFinished):
-                    event = dataclasses.replace(event, result=_state_as_output(event.result))
-                yield event
-
-    def _inputs(self, state: Mapping[str, Any] | None,
-                updates: Mapping[str, Any]) -> dict[str, Any]:
-        return {**self.initial_state, **(state or {}), **updates}
+    def _result(self, result: RunResult[Any]) -> RunResult[dict[str, Any]]:
+        # A builder workflow declares no output keys: its output is the whole final state.
+        return dataclasses.replace(result, output=result.final_state.to_dict())
 
     def __repr__(self) -> str:
         return f"Workflow({self.name!r}, nodes={[n.node_id for n in self._nodes]})"
 
-
-def _state_as_output(result: RunResult[Any]) -> RunResult[dict[str, Any]]:
-    return dataclasses.replace(result, output=result.final_state.to_dict())
-
-
-def _no_running_loop(name: str, sync_name: str, async_name: str) -> None:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return
-    raise EventLoopError(flow=name, method=sync_name, async_method=async_name)

@@ -1,10 +1,11 @@
 """Plan → results: the Pregel runner, the executor seam, run results."""
 
-from .execution_engine import ExecutionEngine
+from ..core.result import RunResult
+from ..core.state import State
+from .engines import ExecutionEngine, PregelEngine
 from .executor import Executor, LocalExecutor
-from .pregel_engine import PregelEngine
-from .result import RunResult, State
-from .runner import PregelRunner, RunOptions
+from .options import RunOptions
+from .runner import PregelRunner
 
 __all__ = [
     "ExecutionEngine",

@@ -93,7 +93,7 @@ class LocalExecutor:
         positions: list[int] = []
         unchecked: list[bool] = []  # per position: a bare task, its output not checked yet
         simple: list[int] = []
-        bare = not run.bus._listeners
+        bare = not run.bus.active
         create_task = loop.create_task
         for i, node in enumerate(nodes):
             if node.simple:

@@ -85,7 +85,7 @@ def call_simple(node: PlanNode, kwargs: dict[str, Any], superstep: int,
     `cell`: the caller's own idle `CallCell` (a runner's or a pool worker's), if it has one.
     """
     bus = run.bus
-    started = _started(node, superstep, run) if bus._listeners else 0.0
+    started = _started(node, superstep, run) if bus.active else 0.0
     if node.context_param is not None:
         kwargs[node.context_param] = Context(run, node.name, superstep, 1)
     token = None
@@ -160,14 +160,14 @@ class NodeCall:
         nodes (one frame less per task in a wide superstep), else `run`."""
         node = self.node
         if node.is_async and node.retry is None and node.timeout is None:
-            return self._run_async(self._started() if self.run_info.bus._listeners else 0.0)
+            return self._run_async(self._started() if self.run_info.bus.active else 0.0)
         return self.run(offload)
 
     async def run(self, offload: Offload[Any] | None = None) -> dict[str, Any]:
         """Run with retries, timeout and fallback; sync functions go to `offload` if given."""
         node = self.node
         run = self.run_info
-        started = self._started() if run.bus._listeners else 0.0
+        started = self._started() if run.bus.active else 0.0
         policy = node.retry
         attempt = 1
         try:
@@ -243,7 +243,7 @@ class NodeCall:
 
     def _before_sleep(self, state: RetryCallState) -> None:
         bus = self.run_info.bus
-        if bus._listeners and state.outcome is not None:
+        if bus.active and state.outcome is not None:
             error = state.outcome.exception()
             wait = state.next_action.sleep if state.next_action is not None else 0.0
             bus.emit(NodeRetrying(self.run_info.flow, self.run_info.run_id, self.node.name,
@@ -274,7 +274,7 @@ class NodeCall:
 
     def _failure(self, exc: BaseException, attempts: int) -> NodeError:
         run = self.run_info
-        if run.bus._listeners:
+        if run.bus.active:
             run.bus.emit(NodeFailed(run.flow, run.run_id, self.node.name, self.superstep,
                                     attempts, exc))
         return NodeError(flow=run.flow, node=self.node.name, superstep=self.superstep,

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..core.errors import EventLoopError
 
 if TYPE_CHECKING:
+    from ..core.result import RunResult
     from ..plan import Plan
-    from .result import RunResult
-    from .runner import RunOptions
+    from .options import RunOptions
 
-__all__ = ["loop_factory", "new_event_loop", "run_coroutine", "run_plan"]
+__all__ = ["loop_factory", "new_event_loop", "no_running_loop", "run_coroutine", "run_plan"]
 
 T = TypeVar("T")
 
@@ -48,6 +48,15 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
         return None
     factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
     return factory
+
+
+def no_running_loop(name: str, method: str, async_method: str) -> None:
+    """The one guard of the sync entry points: inside a running loop, say what to await."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise EventLoopError(flow=name, method=method, async_method=async_method)
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.context import CallCell, RunInfo, current_call
@@ -31,15 +31,16 @@ from ..core.events import EventBus, EventListener, RunFinished, RunStarted, Supe
 from ..core.logger import log_run_finished, log_run_started
 from ..core.merge import MISSING, MergeConflict, UpdateStrategy, merger_for
 from ..core.messages import use_language
+from ..core.result import RunResult
 from ..core.state import Overlay, State
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
 from ..plan import Plan, PlanNode
 from .executor import Executor, LocalExecutor
 from .invoke import NodeCall, call_simple, gather_inputs
-from .result import RunResult
+from .options import RunOptions
 
-__all__ = ["PregelRunner", "RunOptions", "default_executor"]
+__all__ = ["PregelRunner", "default_executor"]
 
 _DEFAULT_EXECUTOR = LocalExecutor()
 _append = merger_for(UpdateStrategy.APPEND)
@@ -52,30 +53,6 @@ _Ran = tuple[list[PlanNode], list[dict[str, Any]], dict[int, dict[str, Any]] | N
 def default_executor() -> LocalExecutor:
     """The process-wide in-process executor (one shared thread pool)."""
     return _DEFAULT_EXECUTOR
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    """How to run a flow; never mixed with its inputs (see `Flow.with_options`)."""
-
-    thread_id: str | None = None
-    checkpointer: Any = None
-    executor: Executor | None = None
-    context: Mapping[str, Any] = field(default_factory=dict)
-    max_supersteps: int | None = None
-    on_event: EventListener | Sequence[EventListener] | None = None
-    language: str | None = None
-
-    def merged(self, **changes: Any) -> RunOptions:
-        """A copy with `changes` applied; a change of None keeps the current value."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
-
-    def listeners(self) -> tuple[EventListener, ...]:
-        if self.on_event is None:
-            return ()
-        if callable(self.on_event):
-            return (self.on_event,)
-        return tuple(self.on_event)
 
 
 @dataclass(slots=True)
@@ -276,7 +253,7 @@ class PregelRunner:
                                           active=[nodes[i].name for i in active],
                                           state=State(dict(values)))
             superstep += 1
-            step_started = time.perf_counter() if bus._listeners else 0.0
+            step_started = time.perf_counter() if bus.active else 0.0
 
             # 1. Calls: each active node gets only its declared inputs.
             seen: dict[int, dict[str, Any]] | None = None

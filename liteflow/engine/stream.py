@@ -14,7 +14,8 @@ from ..core.errors import LiteflowError
 from ..core.events import Event
 from ..plan import Plan
 from .loop import new_event_loop
-from .runner import PregelRunner, RunOptions
+from .options import RunOptions
+from .runner import PregelRunner
 
 __all__ = ["iterate_events", "stream_run"]
 

@@ -65,6 +65,12 @@ MESSAGES: dict[str, Msg] = {
                             "{flow}.{async_method}(...)",
                             "{flow}.{method}() cannot be called inside a running event loop: "
                             "use await {flow}.{async_method}(...) instead"),
+    "error.option_not_built": Msg("选项 {option} 所需的功能尚未实现，暂不能使用",
+                                  "option {option} is not available yet: its feature is not "
+                                  "built"),
+    "error.bad_executor": Msg("executor 必须是 Executor（例如 LocalExecutor()），收到 {value}",
+                              "executor must be an Executor (such as LocalExecutor()), got "
+                              "{value}"),
     "error.event_loop_choice": Msg("环境变量 {variable}={value} 无效：应为 auto、uvloop 或 asyncio"
                                    "（uvloop 需已安装）",
                                    "environment variable {variable}={value} is not usable: "
@@ -165,10 +171,6 @@ MESSAGES: dict[str, Msg] = {
     "builder.state_conflict": Msg("键 {key} 写入冲突（策略 RAISE）：已有 {old}，新值 {new}",
                                   "conflicting write to key {key} (strategy RAISE): had {old}, "
                                   "got {new}"),
-    "builder.engine_running": Msg(
-        "{engine}.execute() 不能在运行中的事件循环里调用：请改用 await {engine}.execute_async()",
-        "{engine}.execute() cannot be called inside a running event loop: use "
-        "await {engine}.execute_async() instead"),
     # Logger
     "log.run_started": Msg("🚀 工作流 {flow} 开始执行", "🚀 Workflow {flow} started"),
     "log.run_finished": Msg("✅ 工作流 {flow} 完成，耗时 {seconds:.2f}s",

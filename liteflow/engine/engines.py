@@ -1,31 +1,22 @@
-"""`ExecutionEngine`: the base of engines that run a builder `Graph`."""
+"""The design document's engines: `ExecutionEngine` (base of custom engines) and
+`PregelEngine`. Both run a compiled graph on the one runner (`runner.PregelRunner`)."""
 
 from __future__ import annotations
 
-import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
-from ..core.errors import EventLoopError
 from ..core.events import EventListener
-from ..plan import Plan
+from ..core.result import RunResult
+from ..core.state import State
+from ..plan import Compiled, Plan
 from .executor import Executor
-from .loop import run_coroutine
-from .result import RunResult, State
-from .runner import PregelRunner, RunOptions
+from .loop import no_running_loop, run_coroutine
+from .options import RunOptions
+from .runner import PregelRunner
 
-__all__ = ["Compiled", "ExecutionEngine"]
-
-
-class Compiled(Protocol):
-    """Anything with a name and a compiled plan: a `Graph`, a `Workflow`, a `@flow`."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def plan(self) -> Plan: ...
+__all__ = ["ExecutionEngine", "PregelEngine"]
 
 
 class ExecutionEngine(ABC):
@@ -69,14 +60,25 @@ class ExecutionEngine(ABC):
 
     def execute(self) -> State:
         """Run synchronously. Inside an event loop use `await engine.execute_async()`."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return run_coroutine(self.execute_async())
-        raise EventLoopError("builder.engine_running", engine=type(self).__name__)
+        no_running_loop(type(self).__name__, "execute", "execute_async")
+        return run_coroutine(self.execute_async())
 
     async def run_plan(self, state: Mapping[str, Any] | None = None) -> RunResult[Any]:
         """One run of the plan on liteflow's runner (kept as `self.result`)."""
         inputs = self.initial_state if state is None else state
         self.result = await PregelRunner(self.plan, self.options).run(inputs)
         return self.result
+
+
+class PregelEngine(ExecutionEngine):
+    """Runs a graph in supersteps on the Pregel runner.
+
+        state = PregelEngine(graph, {"value": 10}).execute()
+        state = await PregelEngine(graph, {"value": 10}).execute_async()
+
+    After a run, `engine.result` is the full `RunResult` (supersteps, duration, run id).
+    """
+
+    async def execute_async(self) -> State:
+        result = await self.run_plan()
+        return result.final_state

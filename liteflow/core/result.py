@@ -1,17 +1,27 @@
-"""What a run hands back: `State` (a read-only view) and `RunResult`."""
+"""What a run hands back: `RunResult` (with the run's `State`) and its `Interrupt`s."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from ..core.reprs import short_repr
-from ..core.state import State
+from .reprs import short_repr
+from .state import State
 
-__all__ = ["RunResult", "RunStatus", "State"]
+__all__ = ["Interrupt", "RunResult", "RunStatus"]
 
 OutT = TypeVar("OutT")
 RunStatus = Literal["completed", "interrupted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupt:
+    """A pending question of a paused run: `id` is stable and readable (`"审批#0@3"`)."""
+
+    id: str
+    node: str
+    payload: Any
+    superstep: int
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -29,6 +39,8 @@ class RunResult(Generic[OutT]):
     duration: float
     run_id: str
     thread_id: str | None
+    interrupts: tuple[Interrupt, ...] = ()
+    metrics: Any = None
 
     def __repr__(self) -> str:
         # Bounded like `State`: asyncio reprs a finished run's result on Python 3.11.

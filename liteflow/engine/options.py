@@ -1,0 +1,75 @@
+"""`RunOptions`: how a flow runs, never mixed with its inputs (`with_options`).
+
+Every option is checked here, when it is given, so a mistake is a clear error at
+`with_options` rather than a surprise in the middle of a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+from ..core.errors import FlowDefinitionError
+from ..core.events import EventListener
+from .executor import Executor
+
+__all__ = ["Durability", "RunOptions"]
+
+Durability = Literal["sync", "async", "exit"]
+
+# Options declared by the run surface whose features are not built yet: accepted names,
+# refused values (anything but the default), so nothing is silently ignored.
+_NOT_BUILT = ("max_concurrency", "interrupt_before", "interrupt_after", "metrics", "tracing",
+              "checkpointer", "durability", "cache")
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How to run a flow (see `Flow.with_options`). Unset options are None."""
+
+    thread_id: str | None = None
+    checkpointer: Any = None
+    executor: Executor | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+    max_supersteps: int | None = None
+    max_concurrency: int | None = None
+    on_event: EventListener | Sequence[EventListener] | None = None
+    language: str | None = None
+    durability: Durability | None = None
+    interrupt_before: tuple[str, ...] | None = None
+    interrupt_after: tuple[str, ...] | None = None
+    metrics: bool | None = None
+    tracing: bool | None = None
+    cache: Any = None
+
+    def merged(self, **changes: Any) -> RunOptions:
+        """A copy with `changes` applied and checked; a change of None keeps the value."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        for name, value in given.items():
+            _check(name, value)
+        return replace(self, **given)
+
+    def listeners(self) -> tuple[EventListener, ...]:
+        if self.on_event is None:
+            return ()
+        if callable(self.on_event):
+            return (self.on_event,)
+        return tuple(self.on_event)
+
+
+OPTION_NAMES = tuple(f.name for f in fields(RunOptions))
+
+
+def _check(name: str, value: Any) -> None:
+    if name in _NOT_BUILT and value is not False:
+        raise FlowDefinitionError("error.option_not_built", option=name)
+    if name == "executor" and not isinstance(value, Executor):
+        raise FlowDefinitionError("error.bad_executor", value=repr(value))
+    if name == "max_supersteps" and (not isinstance(value, int) or value < 1):
+        raise FlowDefinitionError("error.config_value", option=name, value=value)
+    if name == "on_event" and not callable(value) and not (
+            isinstance(value, Sequence) and all(callable(v) for v in value)):
+        raise FlowDefinitionError("error.config_value", option=name, value=value)
+    if name == "thread_id" and (not isinstance(value, str) or not value):
+        raise FlowDefinitionError("error.config_value", option=name, value=value)
