@@ -8,13 +8,14 @@ first write of a superstep copies, later ones append (fan-outs stay linear).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any, Final
 
 from .reprs import short_repr
 
-__all__ = ["MISSING", "MergeConflict", "Merger", "UpdateStrategy", "deep_merge", "merger_for"]
+__all__ = ["MISSING", "MergeConflict", "Merger", "UpdateStrategy", "deep_merge", "merge_writes",
+           "merger_for"]
 
 
 
@@ -61,11 +62,15 @@ def _ignore(key: str, current: Any, new: Any, owned: bool) -> Any:
 
 
 class MergeConflict(Exception):
-    """Raised by the RAISE strategy; the runner adds flow and node and re-raises."""
+    """Raised by the RAISE strategy; `writer` names who wrote the second value.
+
+    The runner turns it into a `StateConflictError` naming flow and node.
+    """
 
     def __init__(self, key: str, old: Any, new: Any) -> None:
         super().__init__(key)
         self.fields = {"key": key, "old": short_repr(old), "new": short_repr(new)}
+        self.writer: str | None = None
 
 
 def _raise(key: str, current: Any, new: Any, owned: bool) -> Any:
@@ -148,3 +153,37 @@ class _Custom:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_Custom, (self.reducer,))
 
+
+
+def merge_writes(values: Mapping[str, Any], writes: Iterable[tuple[str, Mapping[str, Any]]],
+                 mergers: Mapping[str, Merger]) -> dict[str, Any]:
+    """Stage `writes` (each `(writer, outputs)`, in order) over `values`.
+
+    Returns the new value of every written key; `values` is not touched, so a failing
+    write (a `MergeConflict`, with `writer` set) leaves nothing half applied. Keys
+    without a merger are overwritten. This is the one barrier of the runner, of a lone
+    node's superstep and of `StateManager.update`.
+    """
+    staged: dict[str, Any] = {}
+    if not mergers:
+        for _writer, out in writes:
+            staged.update(out)
+        return staged
+    for writer, out in writes:
+        for key, value in out.items():
+            merger = mergers.get(key)
+            if merger is None:
+                staged[key] = value
+                continue
+            try:
+                if key in staged:
+                    if merger is _append and type(value) is list:
+                        staged[key].extend(value)  # staged values are the step's own
+                    else:
+                        staged[key] = merger(key, staged[key], value, True)
+                else:
+                    staged[key] = merger(key, values.get(key, MISSING), value, False)
+            except MergeConflict as exc:
+                exc.writer = writer
+                raise
+    return staged

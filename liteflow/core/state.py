@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import StateConflictError
-from .merge import MISSING, MergeConflict, UpdateStrategy, merger_for
+from .merge import MergeConflict, UpdateStrategy, merge_writes, merger_for
 from .reprs import short_repr
 
 __all__ = ["Overlay", "State", "StateManager", "StateSnapshot"]
@@ -128,16 +128,12 @@ class StateManager:
         """Merge `updates` into the state with `strategy` (or a `(old, new) -> merged` reducer)."""
         merger = merger_for(strategy)
         with self._lock:
-            if merger is None:
-                self._values.update(updates)
-            else:
-                staged: dict[str, Any] = {}
-                for key, new in updates.items():
-                    try:
-                        staged[key] = merger(key, self._values.get(key, MISSING), new, False)
-                    except MergeConflict as exc:
-                        raise StateConflictError("builder.state_conflict", **exc.fields) from None
-                self._values.update(staged)
+            mergers = {} if merger is None else dict.fromkeys(updates, merger)
+            try:
+                staged = merge_writes(self._values, (("", updates),), mergers)
+            except MergeConflict as exc:
+                raise StateConflictError("builder.state_conflict", **exc.fields) from None
+            self._values.update(staged)
             self._version += 1
 
     def get(self, key: str, default: Any = None) -> Any:

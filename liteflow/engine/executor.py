@@ -16,10 +16,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from ..core.context import CallCell, Context, RunInfo, current_call
-from ..core.errors import NodeError, NodeTypeError
+from ..core.context import CallCell, RunInfo, current_call
 from ..plan import PlanNode
-from .invoke import NodeCall, call_simple, check_outputs
+from .invoke import NodeCall, call_simple
 
 __all__ = ["Executor", "LocalExecutor"]
 
@@ -67,7 +66,7 @@ class LocalExecutor:
             if call.node.simple:
                 return [call.run_sync()]
             # A lone sync node stays inline unless a timeout needs it on a thread.
-            return [await call.coroutine(self.offload if call.node.timeout is not None else None)]
+            return [await call.run(self.offload if call.node.timeout is not None else None)]
         first = calls[0]
         return await self.run_parallel([call.node for call in calls],
                                        [call.kwargs for call in calls],
@@ -83,36 +82,21 @@ class LocalExecutor:
                            superstep: int, run: RunInfo) -> list[dict[str, Any]]:
         """Run the calls of one superstep (`nodes[i]` with `args[i]`) concurrently.
 
-        Async nodes run as tasks; a plain one (no retry, timeout, fallback or event
-        listener) runs as a bare task of its own coroutine, checked once all are done.
-        Simple sync nodes run on the pool.
+        Async and non-simple nodes run as tasks (`NodeCall.run`); simple sync nodes run on
+        the pool, a few workers pulling calls from one queue. The first failure cancels
+        the rest (fail fast): the runner then commits nothing of the superstep.
         """
         results: list[Any] = [None] * len(nodes)
         loop = asyncio.get_running_loop()
         waits: list[asyncio.Future[Any]] = []
         positions: list[int] = []
-        unchecked: list[bool] = []  # per position: a bare task, its output not checked yet
         simple: list[int] = []
-        bare = not run.bus.active
-        create_task = loop.create_task
         for i, node in enumerate(nodes):
             if node.simple:
                 simple.append(i)
                 continue
-            if (bare and node.is_async and node.retry is None and node.timeout is None
-                    and node.fallback is None):
-                kwargs = args[i]
-                if node.context_param is not None:
-                    kwargs[node.context_param] = Context(run, node.name, superstep, 1)
-                # The task's own context says which node it runs (see `CallCell`).
-                ctx = contextvars.copy_context()
-                ctx.run(current_call.set, CallCell(run, node.name, superstep, 1, True))
-                waits.append(create_task(node.fn(**kwargs), context=ctx))
-                unchecked.append(True)
-            else:
-                call = NodeCall(node, args[i], superstep, run)
-                waits.append(create_task(call.coroutine(self.offload)))
-                unchecked.append(False)
+            waits.append(loop.create_task(NodeCall(node, args[i], superstep, run).run(
+                self.offload)))
             positions.append(i)
         failed: list[BaseException] = []  # the workers stop once it is not empty
 
@@ -125,17 +109,12 @@ class LocalExecutor:
         try:
             done = await _all_of(loop, waits)
         except BaseException as exc:
-            # Fail fast: stop the other calls; the runner commits nothing of this step.
             failed.append(exc)
             for pending in waits:
                 pending.cancel()
-            failure = _bare_failure(exc, nodes, positions, unchecked, waits, superstep, run)
-            if failure is exc:
-                raise
-            raise failure from exc
-        flow = run.flow
-        for position, value, check in zip(positions, done, unchecked, strict=False):
-            results[position] = check_outputs(nodes[position], value, flow) if check else value
+            raise
+        for position, value in zip(positions, done, strict=False):
+            results[position] = value
         return results
 
     def run_blocking(self, nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]],
@@ -234,17 +213,3 @@ async def _all_of(loop: asyncio.AbstractEventLoop,
         raise failure[0]
     return [future.result() for future in waits]
 
-
-def _bare_failure(exc: BaseException, nodes: Sequence[PlanNode], positions: Sequence[int],
-                  bare: Sequence[bool], waits: Sequence[asyncio.Future[Any]], superstep: int,
-                  run: RunInfo) -> BaseException:
-    """What a failed parallel superstep raises: the exception of a bare task becomes the
-    `NodeError` naming its node (as a node's wrapper does for the others)."""
-    if not isinstance(exc, Exception) or isinstance(exc, NodeTypeError):
-        return exc
-    for position, is_bare, task in zip(positions, bare, waits, strict=False):
-        if (is_bare and isinstance(task, asyncio.Task) and task.done() and not task.cancelled()
-                and task.exception() is exc):
-            return NodeError(flow=run.flow, node=nodes[position].name, superstep=superstep,
-                             attempts=1, error=f"{type(exc).__name__}: {exc}")
-    return exc

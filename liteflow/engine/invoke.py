@@ -1,7 +1,7 @@
 """One node call: input gathering, type checks, retries, timeout, fallback.
 
-`NodeCall.run_sync` is the inline path for simple sync nodes (no retry, no timeout):
-no awaiting, no thread hop. `NodeCall.run` is the general path on the event loop.
+Two paths, no more: `call_simple` runs a simple sync node (no retry, no timeout) inline,
+with no awaiting and no thread hop; `NodeCall.run` is the general path on the event loop.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from threading import get_ident
 from typing import Any, TypeVar
 
@@ -155,14 +155,6 @@ class NodeCall:
 
     # -- the general path ------------------------------------------------------------
 
-    def coroutine(self, offload: Offload[Any] | None = None) -> Coroutine[Any, Any, dict[str, Any]]:
-        """The coroutine that runs this call: the plain one-attempt path for simple async
-        nodes (one frame less per task in a wide superstep), else `run`."""
-        node = self.node
-        if node.is_async and node.retry is None and node.timeout is None:
-            return self._run_async(self._started() if self.run_info.bus.active else 0.0)
-        return self.run(offload)
-
     async def run(self, offload: Offload[Any] | None = None) -> dict[str, Any]:
         """Run with retries, timeout and fallback; sync functions go to `offload` if given."""
         node = self.node
@@ -185,27 +177,6 @@ class NodeCall:
             raise
         except Exception as exc:
             out = await self._fallback(exc, attempt)
-        out = check_outputs(node, out, run.flow)
-        if started:
-            self._finished(started, out)
-        return out
-
-    async def _run_async(self, started: float) -> dict[str, Any]:
-        """One plain attempt of an async node: the common case of a parallel superstep."""
-        node = self.node
-        run = self.run_info
-        kwargs = self.kwargs
-        if node.context_param is not None:
-            kwargs[node.context_param] = Context(run, node.name, self.superstep, 1)
-        token = current_call.set(CallCell(run, node.name, self.superstep, 1, True))
-        try:
-            out = await node.fn(**kwargs)
-        except NodeTypeError:
-            raise
-        except Exception as exc:
-            out = await self._fallback(exc, 1)
-        finally:
-            current_call.reset(token)
         out = check_outputs(node, out, run.flow)
         if started:
             self._finished(started, out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,7 @@ from ..core.errors import (
 )
 from ..core.events import EventBus, EventListener, RunFinished, RunStarted, SuperStepEvent
 from ..core.logger import log_run_finished, log_run_started
-from ..core.merge import MISSING, MergeConflict, UpdateStrategy, merger_for
+from ..core.merge import MergeConflict, merge_writes
 from ..core.messages import use_language
 from ..core.result import RunResult
 from ..core.state import Overlay, State
@@ -43,7 +43,6 @@ from .options import RunOptions
 __all__ = ["PregelRunner", "default_executor"]
 
 _DEFAULT_EXECUTOR = LocalExecutor()
-_append = merger_for(UpdateStrategy.APPEND)
 
 # What `_run_many` returns: the node of every call, their writes (in plan order), and what
 # the conditions of `each` nodes see (None when there are none).
@@ -129,24 +128,15 @@ class PregelRunner:
                 bus.emit(RunFinished(run.flow, run.run_id, result))
             return result
 
-    def _commit_lone(self, out: dict[str, Any], values: dict[str, Any], flow: str,
-                     node: str) -> None:
-        """Apply one node's writes (the barrier of a superstep it ran alone)."""
-        mergers = self.plan.mergers
-        if not mergers:
-            values.update(out)
-            return
-        staged: dict[str, Any] = {}
-        for key, value in out.items():
-            merger = mergers.get(key)
-            if merger is None:
-                staged[key] = value
-                continue
-            try:
-                staged[key] = merger(key, values.get(key, MISSING), value, False)
-            except MergeConflict as exc:
-                raise StateConflictError(flow=flow, node=node, **exc.fields) from None
-        values.update(staged)
+    def _stage(self, writes: Iterable[tuple[str, dict[str, Any]]],
+               values: dict[str, Any]) -> dict[str, Any]:
+        """The barrier: every write of the superstep (`(node, outputs)` in plan order)
+        merged over `values`, not applied yet."""
+        try:
+            return merge_writes(values, writes, self.plan.mergers)
+        except MergeConflict as exc:
+            raise StateConflictError(flow=self.plan.name, node=exc.writer,
+                                     **exc.fields) from None
 
     def _step_event(self, run: RunInfo, superstep: int, completed: tuple[int, ...],
                     written: tuple[str, ...], started: float) -> None:
@@ -168,19 +158,9 @@ class PregelRunner:
         ran: list[PlanNode] = []  # the node of every call
         args: list[dict[str, Any]] = []  # the inputs of every call
         mapped: list[tuple[PlanNode, int, int]] = []  # each node, its first and end call
-        shape: Any = None  # the inputs tuple of the previous node, and its kwargs
-        shared: dict[str, Any] = {}
         for idx in active:
             node = nodes[idx]
-            if node.context_param is not None or node.takes_state:
-                kwargs = gather_inputs(node, values, flow)
-            elif node.inputs is shape:
-                # Branches made by one factory read the same keys with the same checks:
-                # one gathering serves them all (the dict is only ever unpacked).
-                kwargs = shared
-            else:
-                kwargs = shared = gather_inputs(node, values, flow)
-                shape = node.inputs
+            kwargs = gather_inputs(node, values, flow)
             if node.each is None:
                 ran.append(node)
                 args.append(kwargs)
@@ -265,12 +245,13 @@ class PregelRunner:
                     out = call_simple(node, kwargs, superstep, run, cell)
                     if node.plain_next is not None:
                         # The leanest step: merge, commit, follow the precomputed edges.
-                        self._commit_lone(out, values, flow, node.name)
+                        staged = self._stage(((node.name, out),), values) if mergers else out
+                        values.update(staged)
                         completed: tuple[int, ...] = active
                         active = point.active = node.plain_next
                         point.superstep = superstep
                         if step_started:
-                            self._step_event(run, superstep, completed, tuple(out), step_started)
+                            self._step_event(run, superstep, completed, tuple(staged), step_started)
                         if after_barrier is not None:
                             after_barrier(point)
                         continue
@@ -282,31 +263,7 @@ class PregelRunner:
                                                        cell if blocking else None)
 
             # 2. Barrier: merge every write in plan order into a staging dict.
-            staged: dict[str, Any] = {}
-            if mergers:
-                for node, out in zip(ran, outs, strict=True):
-                    for key, value in out.items():
-                        merger = mergers.get(key)
-                        if merger is None:
-                            staged[key] = value
-                        elif key in staged:
-                            if merger is _append and type(value) is list:
-                                staged[key].extend(value)  # staged values are the step's own
-                                continue
-                            try:
-                                staged[key] = merger(key, staged[key], value, True)
-                            except MergeConflict as exc:
-                                raise StateConflictError(flow=flow, node=node.name,
-                                                         **exc.fields) from None
-                        else:
-                            try:
-                                staged[key] = merger(key, values.get(key, MISSING), value, False)
-                            except MergeConflict as exc:
-                                raise StateConflictError(flow=flow, node=node.name,
-                                                         **exc.fields) from None
-            else:
-                for out in outs:
-                    staged.update(out)
+            staged = self._stage(zip([n.name for n in ran], outs, strict=True), values)
 
             # 3. Messages: which nodes run next (conditions see the merged state).
             nxt: set[int] = set()
