@@ -1,8 +1,7 @@
-"""Runtime checkers: what fits a declared type, through beartype's tester or its public API."""
+"""Runtime checkers: what fits a declared type, through isinstance or beartype's public API."""
 
 from __future__ import annotations
 
-import functools
 import pickle
 from typing import Annotated, Any, Literal, TypedDict
 
@@ -61,17 +60,13 @@ def test_checkers_accept_exactly_what_fits(hint: Any, value: Any, fits: bool) ->
 
 
 @pytest.mark.parametrize(("hint", "value", "fits"), CASES)
-def test_public_beartype_path_gives_the_same_answers(hint: Any, value: Any, fits: bool,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    import beartype._check.make.checkmakefunc as internal
-
-    # Should beartype's internals change, the public `is_bearable` takes over.
-    monkeypatch.delattr(internal, "make_code_tester_check")
+def test_the_beartype_tester_alone_gives_the_same_answers(hint: Any, value: Any,
+                                                          fits: bool) -> None:
+    # Rich hints that `make_checker` handles itself (containers of plain classes) must
+    # also come out right from beartype's path, which every other hint takes.
     if isinstance(hint, type) and not typecheck.is_typeddict(hint):
         return  # plain classes never reach beartype
-    test = typecheck._tester(hint)
-    assert isinstance(test, functools.partial)  # the public path was taken
-    assert test(value) is fits
+    assert typecheck._tester(hint)(value) is fits
 
 
 @pytest.mark.parametrize(("hint", "value", "fits"), CASES)
