@@ -269,3 +269,106 @@ __all__ += [
     "ToolExecutionError",
     "UnknownToolError",
 ]
+
+
+# --------------------------------------------------------------------------------------------
+# Durable execution: checkpoint stores, the serializer, threads and resume.
+# --------------------------------------------------------------------------------------------
+
+
+class CheckpointError(LiteflowError):
+    """A checkpoint store cannot be opened or used; the message names the URL (no password)."""
+
+    msg_id = "checkpoint.failed"
+
+    @property
+    def thread(self) -> str | None:
+        return self.fields.get("thread")
+
+    @property
+    def url(self) -> str | None:
+        return self.fields.get("url")
+
+
+class CheckpointEncodeError(CheckpointError):
+    """A written value cannot be encoded; names node, key, `$.path` inside the value and type."""
+
+    msg_id = "checkpoint.encode"
+
+    @property
+    def path(self) -> str | None:
+        return self.fields.get("path")
+
+    @property
+    def type_name(self) -> str | None:
+        return self.fields.get("type")
+
+
+class CheckpointDecodeError(CheckpointError):
+    """Stored bytes are not a valid checkpoint, or a node would receive an unrestorable value."""
+
+    msg_id = "checkpoint.decode"
+
+
+class ThreadConflictError(CheckpointError):
+    """Another run moved the thread's head first; this run wrote nothing."""
+
+    msg_id = "checkpoint.conflict"
+
+
+class ThreadNotFinishedError(CheckpointError):
+    """`run()` on a thread whose last run is interrupted or unfinished: call `.resume()`."""
+
+    msg_id = "checkpoint.not_finished"
+
+
+class FlowVersionMismatchError(CheckpointError):
+    """The thread was created by another `version` of the flow."""
+
+    msg_id = "checkpoint.version_mismatch"
+
+
+class CheckpointMismatchError(CheckpointError):
+    """The flow's shape (or only its code) changed since the thread was checkpointed.
+
+    `.added` and `.removed` list the names (nodes, keys) that differ.
+    """
+
+    msg_id = "checkpoint.shape_mismatch"
+
+    def __init__(self, msg_id: str | None = None, /, **fields: Any) -> None:
+        self.added: tuple[str, ...] = tuple(fields.pop("added", ()))
+        self.removed: tuple[str, ...] = tuple(fields.pop("removed", ()))
+        fields["added"] = ", ".join(self.added) or "-"
+        fields["removed"] = ", ".join(self.removed) or "-"
+        super().__init__(msg_id, **fields)
+
+
+class ResumeValueError(CheckpointError):
+    """A resume answer does not match the interrupt's `expect=` type; nothing was stored."""
+
+    msg_id = "checkpoint.resume_value"
+
+
+class AmbiguousResumeError(CheckpointError):
+    """A bare resume value while several interrupts are pending; `.ids` lists them."""
+
+    msg_id = "checkpoint.ambiguous_resume"
+
+    def __init__(self, msg_id: str | None = None, /, **fields: Any) -> None:
+        self.ids: tuple[str, ...] = tuple(fields.pop("ids", ()))
+        fields["ids"] = ", ".join(self.ids)
+        super().__init__(msg_id, **fields)
+
+
+__all__ += [
+    "AmbiguousResumeError",
+    "CheckpointDecodeError",
+    "CheckpointEncodeError",
+    "CheckpointError",
+    "CheckpointMismatchError",
+    "FlowVersionMismatchError",
+    "ResumeValueError",
+    "ThreadConflictError",
+    "ThreadNotFinishedError",
+]

@@ -1,0 +1,171 @@
+"""PostgreSQL store on `psycopg` 3 (`pip install 'liteflow[postgres]'`).
+
+The same tables and statements as SQLite (see `_sql.py`), with values in BYTEA (never
+JSONB, which cannot hold `\\u0000`). The schema is created on first use inside one
+transaction holding `pg_advisory_xact_lock`, so several workers starting at once cannot race;
+no `CREATE INDEX CONCURRENTLY` (it cannot run in a transaction). One connection per thread and
+process; writes run in READ COMMITTED, where the guarded head update re-checks the row after
+waiting for a concurrent writer, so exactly one runner wins; multi-statement reads run in
+REPEATABLE READ for one consistent view. A lost connection fails that call with a clear
+`CheckpointError`; the next call reconnects.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..core.errors import CheckpointError, LiteflowError
+from ._records import StepRecord
+from ._serde import Serde
+from ._sql import SCHEMA_VERSION, SqlCheckpointer, schema
+from ._url import redact_url
+
+__all__ = ["PostgresCheckpointer"]
+
+# Any constant shared by every liteflow process: "lf" + schema family.
+_MIGRATION_LOCK = 0x6C66_0001
+
+
+def _psycopg() -> Any:
+    import psycopg
+
+    return psycopg
+
+
+class PostgresCheckpointer(SqlCheckpointer):
+    """Checkpoints in PostgreSQL: `PostgresCheckpointer("postgresql://user@host/db")`.
+
+    Nothing connects until first use; several processes may share one database.
+    """
+
+    def __init__(self, dsn: str, *, serde: Serde | None = None) -> None:
+        self.url = redact_url(dsn)
+        try:
+            self._pg = _psycopg()
+        except ImportError:
+            raise CheckpointError("checkpoint.no_postgres", url=self.url) from None
+        self.dsn = dsn
+        self.serde = serde or Serde()
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._all_lock = threading.Lock()
+        self._setup_lock = threading.Lock()
+        self._ready = False
+        self._closed = False
+        self._sql_cache: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"PostgresCheckpointer({self.url!r})"
+
+    # ------------------------------------------------------------ connections
+
+    def _sql(self, statement: str) -> str:
+        found = self._sql_cache.get(statement)
+        if found is None:
+            found = self._sql_cache[statement] = statement.replace("?", "%s")
+        return found
+
+    def _is_integrity_error(self, error: BaseException) -> bool:
+        return isinstance(error, self._pg.IntegrityError)
+
+    def _conn(self) -> Any:
+        if self._closed:
+            raise CheckpointError("checkpoint.closed", url=self.url)
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is not None and local.pid == os.getpid() and not conn.closed \
+                and not conn.broken:
+            return conn
+        try:
+            conn = self._pg.connect(self.dsn, autocommit=True, connect_timeout=10)
+        except self._pg.Error as error:
+            raise CheckpointError("checkpoint.unreachable", url=self.url,
+                                  error=self._describe(error)) from None
+        local.conn, local.pid = conn, os.getpid()
+        with self._all_lock:
+            self._all.append(conn)
+        return conn
+
+    def _describe(self, error: BaseException) -> str:
+        text = str(error).strip().splitlines()
+        return redact_url(text[0] if text else type(error).__name__)
+
+    def _fail(self, error: BaseException) -> CheckpointError:
+        if isinstance(error, self._pg.OperationalError | self._pg.InterfaceError):
+            return CheckpointError("checkpoint.connection_lost", url=self.url,
+                                   error=self._describe(error))
+        return CheckpointError(url=self.url, error=self._describe(error))
+
+    @contextmanager
+    def _transaction(self, *, read: bool) -> Iterator[Any]:
+        self._ensure()
+        conn = self._conn()
+        try:
+            with conn.transaction():
+                if read:
+                    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield conn
+        except LiteflowError:
+            raise
+        except self._pg.Error as error:
+            raise self._fail(error) from None
+
+    def _write(self) -> Any:
+        return self._transaction(read=False)
+
+    def _read(self) -> Any:
+        return self._transaction(read=True)
+
+    def _after_step(self, conn: Any, rec: StepRecord) -> None:
+        # Delivered to LISTEN liteflow only when the transaction commits (live UIs).
+        conn.execute("SELECT pg_notify('liteflow', %s)", (f"{rec.thread_id}:{rec.step}",))
+
+    # ------------------------------------------------------------ schema
+
+    def _ensure(self) -> None:
+        if self._closed:
+            raise CheckpointError("checkpoint.closed", url=self.url)
+        if not self._ready:
+            self.setup()
+
+    def setup(self) -> None:
+        """Create or migrate the schema under an advisory lock (safe from many processes)."""
+        with self._setup_lock:
+            if self._ready:
+                return
+            conn = self._conn()
+            try:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+                    conn.execute("CREATE TABLE IF NOT EXISTS lf_schema (version INTEGER "
+                                 "PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)")
+                    found = conn.execute("SELECT MAX(version) FROM lf_schema").fetchone()[0]
+                    found = found or 0
+                    if found > SCHEMA_VERSION:
+                        raise CheckpointError("checkpoint.schema_newer", url=self.url,
+                                              found=found, supported=SCHEMA_VERSION)
+                    if found < 1:
+                        for statement in schema("BYTEA", "DOUBLE PRECISION"):
+                            conn.execute(statement)
+                        conn.execute("INSERT INTO lf_schema VALUES (1, %s)", (time.time(),))
+            except LiteflowError:
+                raise
+            except self._pg.Error as error:
+                raise self._fail(error) from None
+            self._ready = True
+
+    def close(self) -> None:
+        self._closed = True
+        with self._all_lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            try:
+                conn.close()
+            except Exception:
+                pass  # closing a broken connection may fail; it is gone either way
+        self._local = threading.local()
