@@ -83,8 +83,8 @@ def _all_imports() -> list[tuple[str, str, str, int]]:
         source_stage = rel.split("/")[0].removesuffix(".py")
         for target, line in _imports(path):
             stage = _stage(target)
-            if stage is not None and (PACKAGE / stage).exists() or (
-                    stage is not None and (PACKAGE / f"{stage}.py").exists()):
+            if stage is not None and ((PACKAGE / stage).exists()
+                                      or (PACKAGE / f"{stage}.py").exists()):
                 rows.append((rel, source_stage, stage, line))
     return rows
 

@@ -21,8 +21,7 @@ from typing import Any, Final, NamedTuple
 import msgpack
 
 from ..core.errors import CheckpointDecodeError
-from ..core.merge import MISSING, merger_for
-from ..definitions.strategy import UpdateStrategy
+from ..core.merge import MISSING, UpdateStrategy, merger_for
 from ._records import ReplayStats
 from ._serde import CODEC, Serde
 
