@@ -155,6 +155,37 @@ class Runnable(Drawable, Generic[P, R]):
         no_running_loop(self.name, "stream", "astream")
         yield from iterate_events(self.astream(*args, **kwargs))
 
+    def resume(self, *, allow_code_change: bool = False) -> RunResult[R]:
+        """Continue this thread from its last committed superstep (after a crash, a
+        Ctrl-C or a failure that was fixed): nothing committed runs again, and calls that
+        had finished in the interrupted superstep are reused.
+
+        Under a changed flow it fails before running anything: another `version` is a
+        `FlowVersionMismatchError`, another shape a `CheckpointMismatchError`; changed
+        code alone is allowed with `allow_code_change=True`.
+        """
+        from ..engine.loop import no_running_loop, run_plan
+
+        no_running_loop(self.name, "resume", "aresume")
+        self._needs_checkpointer("resume")
+        return self._result(run_plan(self.plan, self._options, None, resume=True,
+                                     allow_code_change=allow_code_change))
+
+    async def aresume(self, *, allow_code_change: bool = False) -> RunResult[R]:
+        """Async version of `resume`."""
+        from ..engine.runner import PregelRunner
+
+        self._needs_checkpointer("aresume")
+        runner = PregelRunner(self.plan, self._options)
+        return self._result(await runner.run(None, resume=True,
+                                             allow_code_change=allow_code_change))
+
+    def _needs_checkpointer(self, method: str) -> None:
+        if self._options is None or self._options.checkpointer is None:
+            from ..core.errors import CheckpointError
+
+            raise CheckpointError("checkpoint.needs_checkpointer", flow=self.name, method=method)
+
     async def astream(self, *args: P.args, **kwargs: P.kwargs) -> AsyncGenerator[Event, None]:
         """Async version of `stream`."""
         from ..core.events import RunFinished

@@ -12,6 +12,7 @@ import contextvars
 import functools
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -79,12 +80,14 @@ class LocalExecutor:
         return await loop.run_in_executor(self.pool, ctx.run, fn)
 
     async def run_parallel(self, nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]],
-                           superstep: int, run: RunInfo) -> list[dict[str, Any]]:
+                           superstep: int, run: RunInfo,
+                           record: Record | None = None) -> list[dict[str, Any]]:
         """Run the calls of one superstep (`nodes[i]` with `args[i]`) concurrently.
 
         Async and non-simple nodes run as tasks (`NodeCall.run`); simple sync nodes run on
         the pool, a few workers pulling calls from one queue. The first failure cancels
         the rest (fail fast): the runner then commits nothing of the superstep.
+        `record(i, outputs, seconds)` is told of each call that finished (see `_SLOW`).
         """
         results: list[Any] = [None] * len(nodes)
         loop = asyncio.get_running_loop()
@@ -95,14 +98,16 @@ class LocalExecutor:
             if node.simple:
                 simple.append(i)
                 continue
-            waits.append(loop.create_task(NodeCall(node, args[i], superstep, run).run(
-                self.offload)))
+            task = loop.create_task(NodeCall(node, args[i], superstep, run).run(self.offload))
+            if record is not None:
+                task.add_done_callback(functools.partial(_recorded, record, i, time.perf_counter()))
+            waits.append(task)
             positions.append(i)
         failed: list[BaseException] = []  # the workers stop once it is not empty
 
         if simple:
             work = functools.partial(_work, nodes, args, superstep, run, iter(simple), results,
-                                     failed)
+                                     failed, record)
             for _ in range(min(len(simple), self.max_workers)):
                 ctx = contextvars.copy_context()
                 waits.append(loop.run_in_executor(self.pool, ctx.run, work, None))
@@ -118,7 +123,8 @@ class LocalExecutor:
         return results
 
     def run_blocking(self, nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]],
-                     superstep: int, run: RunInfo, cell: CallCell) -> list[dict[str, Any]]:
+                     superstep: int, run: RunInfo, cell: CallCell,
+                     record: Record | None = None) -> list[dict[str, Any]]:
         """Run calls of simple sync nodes (`nodes[i]` with `args[i]`) without an event
         loop, the calling thread working too.
 
@@ -130,7 +136,8 @@ class LocalExecutor:
         results: list[Any] = [None] * len(nodes)
         failed: list[BaseException] = []
         queue = iter(range(len(nodes)))
-        work = functools.partial(_work, nodes, args, superstep, run, queue, results, failed)
+        work = functools.partial(_work, nodes, args, superstep, run, queue, results, failed,
+                                 record)
         # A run nested in a pool worker works alone: a worker waiting for the pool could
         # wait for itself (every worker in a node that runs a wide flow).
         count = 0 if getattr(_WORKER, "active", False) else min(len(nodes), self.max_workers) - 1
@@ -154,6 +161,18 @@ class LocalExecutor:
             self._pool = None
 
 
+# Told of every finished call of a superstep that is checkpointed: `(position, outputs,
+# seconds)`. Async calls are always recorded; simple sync ones only from `_SLOW` seconds,
+# since running a trivial call again costs less than storing its outputs.
+Record = Callable[[int, dict[str, Any], float], None]
+_SLOW = 0.002
+
+
+def _recorded(record: Record, i: int, started: float, task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is None:
+        record(i, task.result(), time.perf_counter() - started)
+
+
 # Set in the pool's own threads.
 _WORKER = threading.local()
 
@@ -164,7 +183,7 @@ def _mark_worker() -> None:
 
 def _work(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: int,
           run: RunInfo, queue: Iterator[int], results: list[Any], failed: list[BaseException],
-          cell: CallCell | None) -> None:
+          record: Record | None, cell: CallCell | None) -> None:
     """One worker of a parallel superstep: runs the simple sync calls taken from `queue`.
 
     Sharing one iterator between workers balances uneven node durations. A pool worker
@@ -176,11 +195,14 @@ def _work(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: 
     for i in queue:
         if failed:
             return
+        started = time.perf_counter() if record is not None else 0.0
         try:
             results[i] = call_simple(nodes[i], args[i], superstep, run, cell)
         except BaseException as exc:
             failed.append(exc)
             raise
+        if record is not None and (took := time.perf_counter() - started) >= _SLOW:
+            record(i, results[i], took)
 
 
 async def _all_of(loop: asyncio.AbstractEventLoop,

@@ -76,14 +76,16 @@ def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
         return runner.run(coro)
 
 
-def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any]) -> RunResult[Any]:
-    """Run `plan` from sync code: in this thread when it can, else on a private loop."""
+def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any] | None, *,
+             resume: bool = False, allow_code_change: bool = False) -> RunResult[Any]:
+    """Run (or `resume`) `plan` from sync code: in this thread when it can, else on a
+    private loop."""
     from .runner import PregelRunner
 
     runner = PregelRunner(plan, options)
     if runner.runs_without_loop:
-        return runner.run_blocking(inputs)
-    return run_coroutine(runner.run(inputs))
+        return runner.run_blocking(inputs, resume=resume, allow_code_change=allow_code_change)
+    return run_coroutine(runner.run(inputs, resume=resume, allow_code_change=allow_code_change))
 
 
 _DEFAULT_POLICY = asyncio.DefaultEventLoopPolicy

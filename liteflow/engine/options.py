@@ -21,7 +21,7 @@ Durability = Literal["sync", "async", "exit"]
 # Options declared by the run surface whose features are not built yet: accepted names,
 # refused values (anything but the default), so nothing is silently ignored.
 _NOT_BUILT = ("max_concurrency", "interrupt_before", "interrupt_after", "metrics", "tracing",
-              "checkpointer", "durability", "cache")
+              "cache")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,12 @@ class RunOptions:
         given = {k: v for k, v in changes.items() if v is not None}
         for name, value in given.items():
             _check(name, value)
+        if "checkpointer" in given:
+            # A URL becomes its store once, here: an unknown scheme or an unusable path is
+            # an error now, and every run of this configuration shares the store.
+            from .durable import open_store
+
+            given["checkpointer"] = open_store(given["checkpointer"])
         return replace(self, **given)
 
     def listeners(self) -> tuple[EventListener, ...]:
@@ -70,6 +76,8 @@ def _check(name: str, value: Any) -> None:
         raise FlowDefinitionError("error.config_value", option=name, value=value)
     if name == "on_event" and not callable(value) and not (
             isinstance(value, Sequence) and all(callable(v) for v in value)):
+        raise FlowDefinitionError("error.config_value", option=name, value=value)
+    if name == "durability" and value not in ("sync", "async", "exit"):
         raise FlowDefinitionError("error.config_value", option=name, value=value)
     if name == "thread_id" and (not isinstance(value, str) or not value):
         raise FlowDefinitionError("error.config_value", option=name, value=value)

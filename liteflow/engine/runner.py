@@ -36,6 +36,7 @@ from ..core.state import Overlay, State
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
 from ..plan import Plan, PlanNode
+from .durable import Durable
 from .executor import Executor, LocalExecutor
 from .invoke import NodeCall, call_simple, gather_inputs
 from .options import RunOptions
@@ -44,9 +45,9 @@ __all__ = ["PregelRunner", "default_executor"]
 
 _DEFAULT_EXECUTOR = LocalExecutor()
 
-# What `_run_many` returns: the node of every call, their writes (in plan order), and what
-# the conditions of `each` nodes see (None when there are none).
-_Ran = tuple[list[PlanNode], list[dict[str, Any]], dict[int, dict[str, Any]] | None]
+# What `_run_many` returns: the node of every call, their writes (in plan order), what
+# the conditions of `each` nodes see (None when there are none), and each call's instance.
+_Ran = tuple[list[PlanNode], list[dict[str, Any]], dict[int, dict[str, Any]] | None, list[int]]
 
 
 def default_executor() -> LocalExecutor:
@@ -76,17 +77,17 @@ class PregelRunner:
     @property
     def runs_without_loop(self) -> bool:
         """Whether `run_blocking` can run this plan: simple sync nodes, run in this process."""
-        return (self.plan.all_simple and isinstance(self.executor, LocalExecutor)
-                and self.options.checkpointer is None)
+        return self.plan.all_simple and isinstance(self.executor, LocalExecutor)
 
-    def run_blocking(self, inputs: Mapping[str, Any]) -> RunResult[Any]:
+    def run_blocking(self, inputs: Mapping[str, Any] | None, *, resume: bool = False,
+                     allow_code_change: bool = False) -> RunResult[Any]:
         """`run` in the calling thread, without an event loop (see `runs_without_loop`).
 
         Nothing in such a run awaits anything pending: parallel supersteps block on the
         pool instead, so the coroutine completes on its first step.
         """
         assert self.runs_without_loop
-        coro = self.run(inputs, blocking=True)
+        coro = self.run(inputs, blocking=True, resume=resume, allow_code_change=allow_code_change)
         try:
             coro.send(None)
         except StopIteration as done:
@@ -95,28 +96,53 @@ class PregelRunner:
         coro.close()
         raise AssertionError("a run without an event loop waited for one")
 
-    async def run(self, inputs: Mapping[str, Any], *,
+    async def run(self, inputs: Mapping[str, Any] | None, *,
                   listeners: Sequence[EventListener] = (),
-                  blocking: bool = False) -> RunResult[Any]:
+                  blocking: bool = False, resume: bool = False,
+                  allow_code_change: bool = False) -> RunResult[Any]:
         """Run the plan from its entries with `inputs` as the initial state.
 
+        With a checkpointer: a new thread, a new turn of a completed one, or (`resume`)
+        the continuation of an unfinished one from its last committed superstep.
         `blocking`: parallel supersteps block the calling thread (see `run_blocking`).
         """
         with use_language(self.options.language):
-            values = prepare_inputs(self.plan, inputs)
+            run_id = uuid.uuid4().hex
+            durable = None
+            restored: Mapping[tuple[int, int], dict[str, Any]] = {}
+            if self.options.checkpointer is not None:
+                durable = Durable(self.plan, self.options, run_id)
+                start = durable.start(None if resume else (inputs or {}),
+                                      allow_code_change=allow_code_change,
+                                      prepare=prepare_inputs)
+                values = start.values
+                point = Checkpoint(values, start.active, start.arrivals, start.step)
+                restored = start.pending
+            else:
+                values = prepare_inputs(self.plan, inputs or {})
+                point = Checkpoint(values, self.plan.entries, {}, 0)
+            first = point.superstep
             bus = EventBus((*self.options.listeners(), *listeners))
-            run = RunInfo(run_id=uuid.uuid4().hex, thread_id=self.options.thread_id,
+            run = RunInfo(run_id=run_id, thread_id=self.options.thread_id,
                           flow=self.plan.name, deps=self.options.context, bus=bus)
             started = time.perf_counter()
             log_run_started(run.flow)
             if bus.active:
                 bus.emit(RunStarted(run.flow, run.run_id, run.thread_id, dict(values)))
-            point = Checkpoint(values, self.plan.entries, {}, 0)
-            await self.advance(point, run, blocking=blocking)
+            try:
+                await self.advance(point, run, blocking=blocking, durable=durable,
+                                   restored=restored)
+                output = collect_outputs(self.plan, values)
+                if durable is not None:
+                    durable.finish("completed")
+            except BaseException:
+                if durable is not None:
+                    durable.abandon()
+                raise
             result = RunResult(
-                output=collect_outputs(self.plan, values),
+                output=output,
                 final_state=State(values),
-                supersteps=point.superstep,
+                supersteps=point.superstep - first,
                 status="completed",
                 interrupt=None,
                 duration=time.perf_counter() - started,
@@ -146,17 +172,21 @@ class PregelRunner:
                                     flow=run.flow, run_id=run.run_id))
 
     async def _run_many(self, active: tuple[int, ...], values: dict[str, Any], superstep: int,
-                        run: RunInfo, blocking: CallCell | None) -> _Ran:
+                        run: RunInfo, blocking: CallCell | None, durable: Durable | None,
+                        restored: Mapping[tuple[int, int], dict[str, Any]]) -> _Ran:
         """Run a superstep of several nodes (or `each` instances).
 
         Returns the node and the writes of every call, in plan order (the instances of an
-        `each` node next to each other), and, for `each` nodes, what their conditions see.
-        `blocking`: the run's cell when the calls block this thread (all are simple).
+        `each` node next to each other), for `each` nodes what their conditions see, and
+        the instance number of every call. `blocking`: the run's cell when the calls block
+        this thread (all are simple). `restored`: outputs of calls that finished before a
+        crash or an interrupt, by `(node, instance)`; they are not run again.
         """
         nodes = self.plan.nodes
         flow = run.flow
         ran: list[PlanNode] = []  # the node of every call
         args: list[dict[str, Any]] = []  # the inputs of every call
+        instances: list[int] = []  # each call's instance: its element's index, else 0
         mapped: list[tuple[PlanNode, int, int]] = []  # each node, its first and end call
         for idx in active:
             node = nodes[idx]
@@ -164,22 +194,44 @@ class PregelRunner:
             if node.each is None:
                 ran.append(node)
                 args.append(kwargs)
+                instances.append(0)
             else:
                 first = len(args)
                 _expand(node, kwargs, values, flow, args)
                 ran += [node] * (len(args) - first)
+                instances += range(len(args) - first)
                 mapped.append((node, first, len(args)))
-        executor = self.executor
-        if blocking is not None:
-            assert isinstance(executor, LocalExecutor)
-            outs = executor.run_blocking(ran, args, superstep, run, blocking)
-        elif isinstance(executor, LocalExecutor):
-            outs = await executor.run_parallel(ran, args, superstep, run)
-        else:
-            outs = await executor.execute(
-                [NodeCall(n, k, superstep, run) for n, k in zip(ran, args, strict=True)])
+        todo: Sequence[int] = range(len(ran))
+        outs: list[dict[str, Any]] = [{}] * len(ran)
+        if restored:
+            todo = [i for i in todo if (ran[i].index, instances[i]) not in restored]
+            for i in range(len(ran)):
+                found = restored.get((ran[i].index, instances[i]))
+                if found is not None:
+                    outs[i] = found
+        record = None
+        if durable is not None:
+            def record(i: int, out: dict[str, Any], duration: float) -> None:
+                durable.pending(superstep, ran[i], instances[i], out, duration)
+        if todo:
+            some = [ran[i] for i in todo]
+            some_args = [args[i] for i in todo]
+            executor = self.executor
+            if blocking is not None:
+                assert isinstance(executor, LocalExecutor)
+                done = executor.run_blocking(some, some_args, superstep, run, blocking,
+                                             _shifted(record, todo))
+            elif isinstance(executor, LocalExecutor):
+                done = await executor.run_parallel(some, some_args, superstep, run,
+                                                   _shifted(record, todo))
+            else:
+                done = await executor.execute(
+                    [NodeCall(n, k, superstep, run) for n, k in zip(some, some_args,
+                                                                    strict=True)])
+            for i, out in zip(todo, done, strict=True):
+                outs[i] = out
         if not mapped:
-            return ran, outs, None
+            return ran, outs, None, instances
         seen: dict[int, dict[str, Any]] = {}
         for node, first, end in reversed(mapped):  # from the back: positions stay valid
             assert node.each is not None
@@ -188,35 +240,37 @@ class PregelRunner:
                 # APPEND keys become [] so what follows can rely on them.
                 ran.insert(first, node)
                 outs.insert(first, {key: [] for key in node.each.empty_keys})
+                instances.insert(first, 0)
                 seen[node.index] = {}
             else:
                 seen[node.index] = _combined(outs[first:end])
-        return ran, outs, seen
+        return ran, outs, seen, instances
 
-    async def advance(self, point: Checkpoint, run: RunInfo,
-                      after_barrier: Callable[[Checkpoint], None] | None = None, *,
-                      blocking: bool = False) -> None:
+    async def advance(self, point: Checkpoint, run: RunInfo, *, blocking: bool = False,
+                      durable: Durable | None = None,
+                      restored: Mapping[tuple[int, int], dict[str, Any]] | None = None) -> None:
         """Run supersteps from `point` until no node is active, updating `point` in place.
 
-        `after_barrier` is called after every committed superstep (checkpointing);
-        `blocking`: see `run_blocking`.
+        `durable`: commits every superstep before it is applied (see `engine.durable`);
+        `restored`: outputs of calls of the first superstep that finished before the run
+        stopped; `blocking`: see `run_blocking`.
         """
         # One cell for the inline calls of this run (see `CallCell`).
         cell = CallCell()
         token = current_call.set(cell)
         try:
-            await self._advance(point, run, after_barrier, cell, blocking)
+            await self._advance(point, run, cell, blocking, durable, restored or {})
         finally:
             current_call.reset(token)
 
-    async def _advance(self, point: Checkpoint, run: RunInfo,
-                       after_barrier: Callable[[Checkpoint], None] | None,
-                       cell: CallCell, blocking: bool) -> None:
+    async def _advance(self, point: Checkpoint, run: RunInfo, cell: CallCell, blocking: bool,
+                       durable: Durable | None,
+                       restored: Mapping[tuple[int, int], dict[str, Any]]) -> None:
         plan = self.plan
         nodes = plan.nodes
         mergers = plan.mergers
         join_sizes = [len(group.parents) for group in plan.joins]
-        limit = self.max_supersteps
+        limit = point.superstep + self.max_supersteps
         execute = self.executor.execute
         bus = run.bus
         flow = plan.name
@@ -229,38 +283,46 @@ class PregelRunner:
         superstep = point.superstep
         while active:
             if superstep >= limit:
-                raise SuperstepLimitError(flow=flow, limit=limit,
+                raise SuperstepLimitError(flow=flow, limit=self.max_supersteps,
                                           active=[nodes[i].name for i in active],
                                           state=State(dict(values)))
             superstep += 1
-            step_started = time.perf_counter() if bus.active else 0.0
+            step_started = time.perf_counter() if bus.active or durable else 0.0
 
             # 1. Calls: each active node gets only its declared inputs.
             seen: dict[int, dict[str, Any]] | None = None
+            instances: list[int] | None = None
             if len(active) == 1 and nodes[active[0]].each is None:
                 # Chains and loops: one node, one call, nothing to group.
                 node = nodes[active[0]]
                 kwargs = gather_inputs(node, values, flow)
-                if inline and node.simple:
+                kept = restored.get((node.index, 0)) if restored else None
+                if kept is not None:
+                    ran, outs = [node], [kept]
+                elif inline and node.simple:
                     out = call_simple(node, kwargs, superstep, run, cell)
                     if node.plain_next is not None:
                         # The leanest step: merge, commit, follow the precomputed edges.
                         staged = self._stage(((node.name, out),), values) if mergers else out
+                        if durable is not None:
+                            durable.step(superstep, (node,), (out,), values, staged,
+                                         node.plain_next, arrivals, None,
+                                         time.perf_counter() - step_started)
                         values.update(staged)
                         completed: tuple[int, ...] = active
                         active = point.active = node.plain_next
                         point.superstep = superstep
-                        if step_started:
+                        if bus.active:
                             self._step_event(run, superstep, completed, tuple(staged), step_started)
-                        if after_barrier is not None:
-                            after_barrier(point)
                         continue
                     ran, outs = [node], [out]
                 else:
                     ran, outs = [node], await execute([NodeCall(node, kwargs, superstep, run)])
             else:
-                ran, outs, seen = await self._run_many(active, values, superstep, run,
-                                                       cell if blocking else None)
+                ran, outs, seen, instances = await self._run_many(
+                    active, values, superstep, run, cell if blocking else None, durable,
+                    restored)
+            restored = {}
 
             # 2. Barrier: merge every write in plan order into a staging dict.
             staged = self._stage(zip([n.name for n in ran], outs, strict=True), values)
@@ -299,18 +361,18 @@ class PregelRunner:
                                 nxt.update(edge.targets)
                         else:
                             nxt.update(_route(edge.route_map, decision, flow, node.name))
-
-            # 4. Commit: only the written keys are touched.
-            values.update(staged)
-            completed = active
             active = tuple(sorted(nxt)) if len(nxt) > 1 else tuple(nxt)
+
+            # 4. Commit: durably first (when checkpointed), then only the written keys.
+            if durable is not None:
+                durable.step(superstep, ran, outs, values, staged, active, arrivals, instances,
+                             time.perf_counter() - step_started)
+            values.update(staged)
+            completed = point.active
             point.active = active
             point.superstep = superstep
-            if step_started:
+            if bus.active:
                 self._step_event(run, superstep, completed, tuple(staged), step_started)
-            if after_barrier is not None:
-                after_barrier(point)
-
 
 def _combined(writes: list[dict[str, Any]]) -> dict[str, Any]:
     """What an `each` node's conditions see: the keys its instances wrote, last one wins."""
@@ -361,6 +423,16 @@ def _route(route_map: Mapping[str, tuple[int, ...]], decision: Any, flow: str,
                              hint=did_you_mean(str(key), route_map))
         targets.extend(found)
     return targets
+
+
+def _shifted(record: Callable[[int, dict[str, Any], float], None] | None,
+             positions: Sequence[int]) -> Callable[[int, dict[str, Any], float], None] | None:
+    """`record` for a subset of a superstep's calls: call i of the subset is `positions[i]`."""
+    if record is None:
+        return None
+    if isinstance(positions, range) and positions.start == 0:
+        return record
+    return lambda i, out, duration: record(positions[i], out, duration)
 
 
 def prepare_inputs(plan: Plan, inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,22 @@
+"""Catalog entries of durable runs: threads, turns, resume (see `liteflow.core.messages`)."""
+
+from . import Msg
+
+MESSAGES: dict[str, Msg] = {
+    "checkpoint.no_thread": Msg(
+        "流程 {flow} 配置了检查点但没有 thread_id：请用 with_options(thread_id=...) 指定线程",
+        "flow {flow} has a checkpointer but no thread_id: give one with "
+        "with_options(thread_id=...)"),
+    "checkpoint.not_a_checkpointer": Msg(
+        "checkpointer 必须是 Checkpointer 或地址（sqlite:///runs.db、memory://、postgresql://…），"
+        "收到 {value}",
+        "checkpointer must be a Checkpointer or a URL (sqlite:///runs.db, memory://, "
+        "postgresql://…), got {value}"),
+    "checkpoint.needs_checkpointer": Msg(
+        "流程 {flow} 的 {method}() 需要检查点：请用 with_options(checkpointer=..., thread_id=...)",
+        "{method}() of flow {flow} needs a checkpointer: use "
+        "with_options(checkpointer=..., thread_id=...)"),
+    "checkpoint.nothing_to_resume": Msg(
+        "线程 {thread} 还没有运行过流程 {flow}：请先调用 run(...)",
+        "thread {thread} has never run flow {flow}: call run(...) first"),
+}

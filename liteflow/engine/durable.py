@@ -1,0 +1,263 @@
+"""Durable runs: a run's link to its checkpointer (threads, turns, resume, version checks).
+
+Built only when a run has a checkpointer, so plain runs pay nothing. The commit protocol:
+at every barrier the runner hands `Durable.step` the superstep's writes *before* applying
+them in memory; the step record (only what the step wrote, see `checkpoint.delta_ops`)
+is the write-ahead record, so a process killed at any moment loses at most the superstep
+in progress. Finished calls of an unfinished superstep are stored as pending writes and
+reused on resume instead of being run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import (
+    CheckpointError,
+    CheckpointMismatchError,
+    FlowInputError,
+    FlowVersionMismatchError,
+    ThreadNotFinishedError,
+)
+from ..core.merge import MergeConflict, UpdateStrategy, merge_writes, merger_for
+from ..core.suggest import did_you_mean
+from ..core.typecheck import describe_value
+from ..plan import Plan, PlanNode
+
+if TYPE_CHECKING:
+    from ..checkpoint import Checkpointer, Journal, Loaded
+    from .options import RunOptions
+
+__all__ = ["Durable", "Start", "open_store", "shape_of"]
+
+_BUILTINS = {merger_for(s): s for s in UpdateStrategy if s is not UpdateStrategy.OVERWRITE}
+
+
+@dataclass(slots=True)
+class Start:
+    """Where a durable run begins: values, active set, arrivals, step, reusable outputs."""
+
+    values: dict[str, Any]
+    active: tuple[int, ...]
+    arrivals: dict[int, set[int]]
+    step: int
+    pending: Mapping[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    done: bool = False  # the thread had already completed: nothing to run
+
+
+def open_store(checkpointer: Any) -> Checkpointer:
+    """A `Checkpointer` from an instance or a URL (`CheckpointError` naming the URL)."""
+    from ..checkpoint import Checkpointer, open_checkpointer
+
+    if isinstance(checkpointer, str):
+        return open_checkpointer(checkpointer)
+    if isinstance(checkpointer, Checkpointer):
+        return checkpointer
+    raise CheckpointError("checkpoint.not_a_checkpointer", value=repr(checkpointer))
+
+
+def shape_of(plan: Plan) -> str:
+    """What the stored state depends on, one item per line: names, keys, types, strategies
+    and wiring, not code. Stored with a thread; compared item by item on resume."""
+    items = [f"flow {plan.name}"]
+    for node in plan.nodes:
+        items.append(f"node {node.name} {node.kind}")
+        items += [f"input {node.name}.{i.key}: {i.type_name}" for i in node.inputs]
+        items += [f"output {node.name}.{key}: {o.type_name}" for key, o in node.outputs.items()]
+        if node.each is not None:
+            items.append(f"each {node.name} over {node.each.items_key}")
+    for edge in plan.edges:
+        targets = ",".join(plan.nodes[t].name for t in edge.targets)
+        items.append(f"edge {plan.nodes[edge.source].name} >> {targets} ({edge.kind})")
+    for key, merger in sorted(plan.mergers.items()):
+        strategy = _BUILTINS.get(merger)
+        items.append(f"strategy {key}: {strategy.value if strategy else 'custom'}")
+    items += [f"flow input {i.key}: {i.type_name}" for i in plan.inputs]
+    items += [f"flow output {o.key}: {o.type_name}" for o in plan.outputs]
+    return "\n".join(items)
+
+
+def _strategies(plan: Plan) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, merger in plan.mergers.items():
+        strategy = _BUILTINS.get(merger)
+        found[key] = strategy if strategy is not None else getattr(merger, "reducer", merger)
+    return found
+
+
+def _declared_classes(plan: Plan) -> frozenset[type]:
+    from ..checkpoint import classes_in_hints
+
+    hints: list[Any] = []
+    for node in plan.nodes:
+        hints += [getattr(i, "hint", None) for i in node.inputs]
+        hints += [getattr(o, "hint", None) for o in node.outputs.values()]
+    hints += [getattr(i, "hint", None) for i in plan.inputs]
+    return classes_in_hints(h for h in hints if h is not None)
+
+
+class Durable:
+    """One run's checkpoints: opens the thread, checks it fits the plan, records steps."""
+
+    def __init__(self, plan: Plan, options: RunOptions, run_id: str) -> None:
+        from ..checkpoint import Journal, ThreadSpec
+
+        if not options.thread_id:
+            raise CheckpointError("checkpoint.no_thread", flow=plan.name)
+        self.plan = plan
+        self.store = open_store(options.checkpointer)
+        self.thread_id = options.thread_id
+        self.shape = shape_of(plan)
+        shape_hash = hashlib.sha256(self.shape.encode()).hexdigest()[:16]
+        spec = ThreadSpec(thread_id=self.thread_id, flow=plan.name, flow_version=plan.version,
+                          fingerprint=plan.fingerprint, shape=self.shape + "\n#" + shape_hash,
+                          run_id=run_id)
+        self.journal: Journal = Journal(
+            self.store, spec, serde=self.store.serde.bind(_declared_classes(plan)),
+            durability=options.durability or "sync", node_names=plan.node_names)
+        self.strategies = _strategies(plan)
+
+    # -- opening ---------------------------------------------------------------------
+
+    def start(self, inputs: Mapping[str, Any] | None, *, allow_code_change: bool,
+              prepare: Callable[[Plan, Mapping[str, Any]], dict[str, Any]]) -> Start:
+        """Begin this run: a new thread (step 0 holds the inputs), a new turn of a completed
+        thread (`inputs` given), or the continuation of an unfinished one (`inputs` None)."""
+        journal = self.journal
+        head = journal.begin()
+        if head is None or head.step < 0:
+            if inputs is None:
+                raise CheckpointError("checkpoint.nothing_to_resume", thread=self.thread_id,
+                                      flow=self.plan.name)
+            values = prepare(self.plan, inputs)
+            journal.step(0, "input", {k: ("v", v) for k, v in values.items()},
+                         self.plan.entries, values={})
+            journal.set_status("running")
+            return Start(values, self.plan.entries, {}, 0)
+        self._check_fits(head.flow_version, head.shape, head.fingerprint,
+                         allow_code_change or inputs is not None)
+        if inputs is None:
+            loaded = journal.load()
+            if head.status == "completed":
+                return Start(loaded.values, (), {}, loaded.step, done=True)
+            journal.set_status("running")
+            return _continue(loaded)
+        if head.status != "completed":
+            raise ThreadNotFinishedError(thread=self.thread_id, flow=self.plan.name,
+                                         status=head.status)
+        loaded = journal.load()
+        return self._turn(loaded, inputs)
+
+    def _check_fits(self, version: str | None, shape: str, fingerprint: str,
+                    code_may_change: bool) -> None:
+        plan = self.plan
+        if version != plan.version:
+            raise FlowVersionMismatchError(thread=self.thread_id, flow=plan.name,
+                                           stored=version or "-", current=plan.version or "-")
+        stored = shape.rpartition("\n#")[0].splitlines()
+        current = self.shape.splitlines()
+        if stored != current:
+            raise CheckpointMismatchError(
+                thread=self.thread_id, flow=plan.name,
+                added=[i for i in current if i not in set(stored)],
+                removed=[i for i in stored if i not in set(current)])
+        if fingerprint != plan.fingerprint:
+            if not code_may_change:
+                raise CheckpointMismatchError("checkpoint.code_mismatch", thread=self.thread_id,
+                                              flow=plan.name, stored=fingerprint,
+                                              current=plan.fingerprint)
+            self.journal.begin(adopt=True)
+
+    def _turn(self, loaded: Loaded, inputs: Mapping[str, Any]) -> Start:
+        """A new turn: the inputs merged into the stored state by strategy, from the entries."""
+        from ..checkpoint import delta_ops
+
+        plan = self.plan
+        values = loaded.values
+        given = _check_turn_inputs(plan, inputs, values)
+        try:
+            staged = merge_writes(values, (("input", given),), plan.mergers)
+        except MergeConflict as exc:
+            from ..core.errors import StateConflictError
+
+            raise StateConflictError(flow=plan.name, node="input", **exc.fields) from None
+        step = loaded.step + 1
+        ops = delta_ops(self.strategies, values, [given], staged)
+        self.journal.step(step, "input", ops, plan.entries, values=values)
+        self.journal.set_status("running")
+        values.update(staged)
+        return Start(values, plan.entries, {}, step)
+
+    # -- recording -------------------------------------------------------------------
+
+    def step(self, superstep: int, ran: Sequence[PlanNode], outs: Sequence[Mapping[str, Any]],
+             values: Mapping[str, Any], staged: Mapping[str, Any], active: Sequence[int],
+             arrivals: Mapping[int, set[int]], instances: Sequence[int] | None,
+             duration: float) -> None:
+        """Commit superstep `superstep` (its writes not yet applied to `values`)."""
+        from ..checkpoint import NodeRun, delta_ops
+
+        ops = delta_ops(self.strategies, values, outs, staged)
+        writers = {key: node.name for node, out in zip(ran, outs, strict=True) for key in out}
+        share = duration / max(1, len(ran))
+        runs = [NodeRun(node.name, instances[i] if instances else 0, share)
+                for i, node in enumerate(ran)]
+        self.journal.step(superstep, "step", ops, active,
+                          {k: v for k, v in arrivals.items() if v}, runs, values=values,
+                          writers=writers)
+
+    def pending(self, superstep: int, node: PlanNode, instance: int,
+                out: Mapping[str, Any], duration: float | None = None) -> None:
+        """Keep one finished call's outputs of the uncommitted `superstep`."""
+        self.journal.pending(superstep, node.index, instance, out, duration)
+
+    def finish(self, status: str) -> None:
+        """Flush every write, then record how this run ended."""
+        self.journal.finish(status)
+        self.journal.close()
+
+    def abandon(self) -> None:
+        """The run failed: flush what was written and mark the thread failed (best effort:
+        the original error is what the caller sees)."""
+        try:
+            self.journal.finish("failed")
+        except Exception:
+            pass
+        finally:
+            try:
+                self.journal.close()
+            except Exception:
+                pass
+
+
+def _continue(loaded: Loaded) -> Start:
+    arrivals = {int(k): set(v) for k, v in loaded.arrivals.items()}
+    return Start(loaded.values, tuple(loaded.active), arrivals, loaded.step,
+                 dict(loaded.pending))
+
+
+def _check_turn_inputs(plan: Plan, inputs: Mapping[str, Any],
+                       stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A turn's inputs, checked like a first run's; a required input already in the
+    stored state may be left out, and optional ones keep their stored values."""
+    declared = {i.key: i for i in plan.inputs}
+    given: dict[str, Any] = {}
+    for key, value in inputs.items():
+        spec = declared.get(key)
+        if spec is None:
+            if not plan.open_inputs:
+                raise FlowInputError("error.flow_input_unknown", flow=plan.name, key=key,
+                                     expected=", ".join(declared) or "-",
+                                     hint=did_you_mean(key, declared))
+        elif spec.check is not None and not spec.check(value):
+            raise FlowInputError("error.flow_input_type", flow=plan.name, key=key,
+                                 expected=spec.type_name, actual=describe_value(value))
+        given[key] = value
+    for spec in plan.inputs:
+        if spec.required and spec.key not in given and spec.key not in stored:
+            raise FlowInputError("error.flow_input_missing", flow=plan.name, key=spec.key)
+    return given
+
