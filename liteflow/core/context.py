@@ -16,7 +16,7 @@ __all__ = ["Context", "RunInfo", "current_context", "run_of"]
 class RunInfo:
     """Facts of one run shared by every node call in it (built once per run)."""
 
-    __slots__ = ("bus", "deps", "flow", "run_id", "thread_id")
+    __slots__ = ("branch", "bus", "deps", "flow", "run_id", "thread_id")
 
     def __init__(
         self,
@@ -26,28 +26,42 @@ class RunInfo:
         flow: str,
         deps: Mapping[str, Any],
         bus: EventBus,
+        branch: str = "main",
     ) -> None:
         self.run_id = run_id
         self.thread_id = thread_id
         self.flow = flow
         self.deps = deps
         self.bus = bus
+        self.branch = branch
 
 
 class Context:
     """The run context, injected into a node parameter annotated `Context`.
 
-    Attributes: `run_id`, `thread_id`, `flow`, `node`, `superstep`, `attempt`, `deps`
-    (the `context=` mapping given to `with_options`).
+    Attributes: `run_id`, `thread_id`, `flow`, `node`, `superstep`, `attempt`, `instance`
+    (the element's index inside an `each`, else 0), `deps` (the `context=` mapping given
+    to `with_options`) and `idempotency_key`.
     """
 
-    __slots__ = ("_run", "attempt", "node", "superstep")
+    __slots__ = ("_run", "attempt", "instance", "node", "superstep")
 
-    def __init__(self, run: RunInfo, node: str, superstep: int, attempt: int = 1) -> None:
+    def __init__(self, run: RunInfo, node: str, superstep: int, attempt: int = 1,
+                 instance: int = 0) -> None:
         self._run = run
         self.node = node
         self.superstep = superstep
         self.attempt = attempt
+        self.instance = instance
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same string every time this call runs again (after a crash, an interrupt or
+        a retry) and different for every other call: thread (or run), branch, superstep,
+        node and instance. Use it to deduplicate side effects (payments, emails)."""
+        run = self._run
+        owner = run.thread_id if run.thread_id is not None else run.run_id
+        return f"{owner}/{run.branch}/{self.superstep}/{self.node}/{self.instance}"
 
     @property
     def run_id(self) -> str:
@@ -105,15 +119,16 @@ class CallCell:
     inside a call already) a call sets a fresh cell of its own.
     """
 
-    __slots__ = ("attempt", "busy", "node", "owner", "run", "superstep")
+    __slots__ = ("attempt", "busy", "instance", "node", "owner", "run", "superstep")
 
     def __init__(self, run: RunInfo | None = None, node: str = "", superstep: int = 0,
-                 attempt: int = 1, busy: bool = False) -> None:
+                 attempt: int = 1, busy: bool = False, instance: int = 0) -> None:
         self.run = run
         self.node = node
         self.superstep = superstep
         self.attempt = attempt
         self.busy = busy
+        self.instance = instance
         self.owner = get_ident()
 
 
@@ -127,4 +142,4 @@ def current_context() -> Context | None:
     cell = current_call.get()
     if cell is None or not cell.busy or cell.run is None:
         return None
-    return Context(cell.run, cell.node, cell.superstep, cell.attempt)
+    return Context(cell.run, cell.node, cell.superstep, cell.attempt, cell.instance)

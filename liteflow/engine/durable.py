@@ -219,11 +219,17 @@ class Durable:
         self.journal.finish(status)
         self.journal.close()
 
-    def abandon(self) -> None:
-        """The run failed: flush what was written and mark the thread failed (best effort:
-        the original error is what the caller sees)."""
+    def abandon(self, error: BaseException) -> None:
+        """The run stopped on `error`: flush what was written and mark the thread failed
+        (best effort: `error` is what the caller sees). A run that lost its thread to
+        another runner (`ThreadConflictError`) leaves the thread alone."""
+        from ..core.errors import ThreadConflictError
+
         try:
-            self.journal.finish("failed")
+            if isinstance(error, ThreadConflictError):
+                self.journal.flush()
+            else:
+                self.journal.finish("failed")
         except Exception:
             pass
         finally:

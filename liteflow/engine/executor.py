@@ -81,7 +81,8 @@ class LocalExecutor:
 
     async def run_parallel(self, nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]],
                            superstep: int, run: RunInfo,
-                           record: Record | None = None) -> list[dict[str, Any]]:
+                           record: Record | None = None,
+                           instances: Sequence[int] | None = None) -> list[dict[str, Any]]:
         """Run the calls of one superstep (`nodes[i]` with `args[i]`) concurrently.
 
         Async and non-simple nodes run as tasks (`NodeCall.run`); simple sync nodes run on
@@ -98,7 +99,8 @@ class LocalExecutor:
             if node.simple:
                 simple.append(i)
                 continue
-            task = loop.create_task(NodeCall(node, args[i], superstep, run).run(self.offload))
+            call = NodeCall(node, args[i], superstep, run, instances[i] if instances else 0)
+            task = loop.create_task(call.run(self.offload))
             if record is not None:
                 task.add_done_callback(functools.partial(_recorded, record, i, time.perf_counter()))
             waits.append(task)
@@ -107,7 +109,7 @@ class LocalExecutor:
 
         if simple:
             work = functools.partial(_work, nodes, args, superstep, run, iter(simple), results,
-                                     failed, record)
+                                     failed, record, instances)
             for _ in range(min(len(simple), self.max_workers)):
                 ctx = contextvars.copy_context()
                 waits.append(loop.run_in_executor(self.pool, ctx.run, work, None))
@@ -124,7 +126,8 @@ class LocalExecutor:
 
     def run_blocking(self, nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]],
                      superstep: int, run: RunInfo, cell: CallCell,
-                     record: Record | None = None) -> list[dict[str, Any]]:
+                     record: Record | None = None,
+                     instances: Sequence[int] | None = None) -> list[dict[str, Any]]:
         """Run calls of simple sync nodes (`nodes[i]` with `args[i]`) without an event
         loop, the calling thread working too.
 
@@ -132,12 +135,13 @@ class LocalExecutor:
         every worker has stopped, so nothing of the superstep runs after it returns.
         """
         if len(nodes) == 1:
-            return [call_simple(nodes[0], args[0], superstep, run, cell)]
+            return [call_simple(nodes[0], args[0], superstep, run, cell,
+                                instances[0] if instances else 0)]
         results: list[Any] = [None] * len(nodes)
         failed: list[BaseException] = []
         queue = iter(range(len(nodes)))
         work = functools.partial(_work, nodes, args, superstep, run, queue, results, failed,
-                                 record)
+                                 record, instances)
         # A run nested in a pool worker works alone: a worker waiting for the pool could
         # wait for itself (every worker in a node that runs a wide flow).
         count = 0 if getattr(_WORKER, "active", False) else min(len(nodes), self.max_workers) - 1
@@ -183,7 +187,8 @@ def _mark_worker() -> None:
 
 def _work(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: int,
           run: RunInfo, queue: Iterator[int], results: list[Any], failed: list[BaseException],
-          record: Record | None, cell: CallCell | None) -> None:
+          record: Record | None, instances: Sequence[int] | None,
+          cell: CallCell | None) -> None:
     """One worker of a parallel superstep: runs the simple sync calls taken from `queue`.
 
     Sharing one iterator between workers balances uneven node durations. A pool worker
@@ -197,7 +202,8 @@ def _work(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: 
             return
         started = time.perf_counter() if record is not None else 0.0
         try:
-            results[i] = call_simple(nodes[i], args[i], superstep, run, cell)
+            results[i] = call_simple(nodes[i], args[i], superstep, run, cell,
+                                     instances[i] if instances else 0)
         except BaseException as exc:
             failed.append(exc)
             raise

@@ -79,15 +79,16 @@ def check_outputs(node: PlanNode, out: Any, flow: str) -> dict[str, Any]:
 
 
 def call_simple(node: PlanNode, kwargs: dict[str, Any], superstep: int,
-                run: RunInfo, cell: CallCell | None = None) -> dict[str, Any]:
+                run: RunInfo, cell: CallCell | None = None, instance: int = 0) -> dict[str, Any]:
     """One attempt of a simple sync node, inline: the hot path of chains and loops.
 
-    `cell`: the caller's own idle `CallCell` (a runner's or a pool worker's), if it has one.
+    `cell`: the caller's own idle `CallCell` (a runner's or a pool worker's), if it has one;
+    `instance`: the element's index when an `each` maps the node.
     """
     bus = run.bus
     started = _started(node, superstep, run) if bus.active else 0.0
     if node.context_param is not None:
-        kwargs[node.context_param] = Context(run, node.name, superstep, 1)
+        kwargs[node.context_param] = Context(run, node.name, superstep, 1, instance)
     token = None
     if cell is None:
         cell = current_call.get()
@@ -98,13 +99,14 @@ def call_simple(node: PlanNode, kwargs: dict[str, Any], superstep: int,
     cell.node = node.name
     cell.superstep = superstep
     cell.attempt = 1
+    cell.instance = instance
     cell.busy = True
     try:
         out = node.fn(**kwargs)
     except NodeTypeError:
         raise
     except Exception as exc:
-        out = NodeCall(node, kwargs, superstep, run)._fallback_sync(exc)
+        out = NodeCall(node, kwargs, superstep, run, instance)._fallback_sync(exc)
     finally:
         cell.busy = False
         if token is not None:
@@ -129,20 +131,22 @@ def _finished(node: PlanNode, superstep: int, run: RunInfo, started: float,
 class NodeCall:
     """A node ready to run: its plan entry and only its declared inputs."""
 
-    __slots__ = ("kwargs", "node", "run_info", "superstep")
+    __slots__ = ("instance", "kwargs", "node", "run_info", "superstep")
 
     def __init__(self, node: PlanNode, kwargs: dict[str, Any], superstep: int,
-                 run_info: RunInfo) -> None:
+                 run_info: RunInfo, instance: int = 0) -> None:
         self.node = node
         self.kwargs = kwargs
         self.superstep = superstep
         self.run_info = run_info
+        self.instance = instance
 
     # -- the inline path -------------------------------------------------------------
 
     def run_sync(self) -> dict[str, Any]:
         """Run a simple sync node in the calling thread."""
-        return call_simple(self.node, self.kwargs, self.superstep, self.run_info)
+        return call_simple(self.node, self.kwargs, self.superstep, self.run_info,
+                           instance=self.instance)
 
     def _fallback_sync(self, exc: Exception) -> Any:
         fallback = self.node.fallback
@@ -188,8 +192,9 @@ class NodeCall:
         kwargs = self.kwargs
         if node.context_param is not None:
             kwargs = {**kwargs, node.context_param: Context(run, node.name, self.superstep,
-                                                            attempt)}
-        token = current_call.set(CallCell(run, node.name, self.superstep, attempt, True))
+                                                            attempt, self.instance)}
+        token = current_call.set(CallCell(run, node.name, self.superstep, attempt, True,
+                                          self.instance))
         try:
             if node.timeout is None:
                 if node.is_async:

@@ -135,9 +135,9 @@ class PregelRunner:
                 output = collect_outputs(self.plan, values)
                 if durable is not None:
                     durable.finish("completed")
-            except BaseException:
+            except BaseException as error:
                 if durable is not None:
-                    durable.abandon()
+                    durable.abandon(error)
                 raise
             result = RunResult(
                 output=output,
@@ -216,18 +216,19 @@ class PregelRunner:
         if todo:
             some = [ran[i] for i in todo]
             some_args = [args[i] for i in todo]
+            some_instances = [instances[i] for i in todo] if mapped else None
             executor = self.executor
             if blocking is not None:
                 assert isinstance(executor, LocalExecutor)
                 done = executor.run_blocking(some, some_args, superstep, run, blocking,
-                                             _shifted(record, todo))
+                                             _shifted(record, todo), some_instances)
             elif isinstance(executor, LocalExecutor):
                 done = await executor.run_parallel(some, some_args, superstep, run,
-                                                   _shifted(record, todo))
+                                                   _shifted(record, todo), some_instances)
             else:
                 done = await executor.execute(
-                    [NodeCall(n, k, superstep, run) for n, k in zip(some, some_args,
-                                                                    strict=True)])
+                    [NodeCall(n, k, superstep, run, instances[i])
+                     for n, k, i in zip(some, some_args, todo, strict=True)])
             for i, out in zip(todo, done, strict=True):
                 outs[i] = out
         if not mapped:
