@@ -117,11 +117,17 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
     if config.retry_count > 0:
         retry = _retry(config.retry_count, config.retry_delay, config.backoff, config.max_delay,
                        config.retry_on)
-    if all(edge.kind == "plain" for edge in out):
-        targets = {t for edge in out for t in edge.targets}
-        plain_next: tuple[int, ...] | None = tuple(sorted(targets))
+    plain_next: tuple[int, ...] | None = None
+    if len(out) == 1:  # the common case: one edge out
+        edge = out[0]
+        edges_want_state = edge.wants_state
+        if edge.kind == "plain":
+            targets = edge.targets
+            plain_next = targets if len(targets) < 2 else tuple(sorted(set(targets)))
     else:
-        plain_next = None
+        edges_want_state = any([edge.wants_state for edge in out])
+        if all([edge.kind == "plain" for edge in out]):
+            plain_next = tuple(sorted({t for edge in out for t in edge.targets}))
     return PlanNode(
         index=i,
         name=spec.name,
@@ -146,7 +152,7 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         # Sync, no retry, no timeout: called inline without any awaiting.
         simple=(not spec.is_async and config.retry_count == 0 and config.timeout is None
                 and not fallback_is_async),
-        edges_want_state=any(edge.wants_state for edge in out),
+        edges_want_state=edges_want_state,
         plain_next=plain_next,
     )
 

@@ -31,11 +31,11 @@ class Way(NamedTuple):
 class CompileContext:
     """State shared by the passes: the declaration, its graph, what was found so far.
 
-    `graph` is a `networkx.DiGraph` over node names. Node attributes: `spec` (the
-    `NodeSpec`), `kind`, `inputs`, `outputs`. Edge attributes: `ways` (every declared
+    `graph` is a `networkx.DiGraph` over node names. Node attribute: `spec` (the
+    `NodeSpec`: kind, inputs, outputs; `graph_of` spells them out). Edge attributes: `ways` (every declared
     `Way` from the source to the target, in declaration order: `a >> b` and
-    `a >> b.when(p)` are one graph edge with two ways), `kind` (that of the first way),
-    `route_keys`. A DiGraph rather than a multigraph: the structural algorithms only
+    `a >> b.when(p)` are one graph edge with two ways) and `kind` (that of the first
+    way). A DiGraph rather than a multigraph: the structural algorithms only
     need adjacency, and the ways keep what parallel declarations say.
     """
 
@@ -75,9 +75,10 @@ class CompileContext:
 
     def ways(self) -> Iterator[tuple[str, str, Way]]:
         """(source, target, way) for every declared way, edge by edge."""
-        for src, dst, ways in self.graph.edges(data="ways"):
-            for way in ways:
-                yield src, dst, way
+        for src, targets in self.graph.adjacency():
+            for dst, data in targets.items():
+                for way in data["ways"]:
+                    yield src, dst, way
 
     # -- facts several passes need, computed once ---------------------------------------
 
@@ -156,27 +157,24 @@ def build_graph(decl: FlowDecl) -> CompileContext:
         if other is not spec:
             line, _ = def_position(other.file, other.line)
             ctx.diagnostics.append(_duplicate(ctx, spec, f"{other.file}:{line}"))
-    graph.add_nodes_from(
-        (name, {"spec": spec, "kind": spec.kind, "inputs": spec.input_names,
-                "outputs": spec.output_names})
-        for name, spec in specs.items())
-    adjacency = graph.adj
+    graph.add_nodes_from((name, {"spec": spec}) for name, spec in specs.items())
+    # Gathered first, then added at once: parallel declarations become one edge's ways.
+    ways: dict[tuple[str, str], list[Way]] = {}
     for edge in decl.edges:
         kind = edge.kind
         if not _known(ctx, edge):
             continue
         if kind == "route":
-            pairs = [(dst.name, key) for key, targets in edge.route_map for dst in targets]
-        else:
-            pairs = [(dst.name, None) for dst in edge.targets]
-        for src in edge.sources:
-            out = adjacency[src.name]
-            for dst, key in pairs:
-                data = out.get(dst)
-                if data is None:
-                    graph.add_edge(src.name, dst, kind=kind, ways=[Way(kind, edge, key)])
-                else:
-                    data["ways"].append(Way(kind, edge, key))
+            for key, targets in edge.route_map:
+                for dst in targets:
+                    for src in edge.sources:
+                        ways.setdefault((src.name, dst.name), []).append(Way(kind, edge, key))
+            continue
+        for dst in edge.targets:
+            for src in edge.sources:
+                ways.setdefault((src.name, dst.name), []).append(Way(kind, edge))
+    graph.add_edges_from((src, dst, {"kind": found[0].kind, "ways": found})
+                         for (src, dst), found in ways.items())
     _unknown_builder_edges(ctx)
     if decl.entries:
         ctx.entries = [n for n in dict.fromkeys(s.name for s in decl.entries) if n in ctx.specs]

@@ -91,11 +91,11 @@ def check_parallel_writes(ctx: CompileContext) -> None:
     groups: list[list[tuple[str, EdgeDecl | None]]] = []
     if len(ctx.entries) > 1:
         groups.append([(e, None) for e in ctx.entries])
-    for name in ctx.specs:
-        if name not in reached:
+    for name, targets in ctx.graph.adjacency():
+        if len(targets) < 2 or name not in reached:
             continue
         siblings: dict[str, EdgeDecl | None] = {}
-        for dst, ways in ctx.graph.adj[name].items():
+        for dst, ways in targets.items():
             plain = next((way.decl for way in ways["ways"] if way.kind == "plain"), None)
             if plain is not None:
                 siblings[dst] = plain

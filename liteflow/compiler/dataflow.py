@@ -70,6 +70,7 @@ class _Problem:
         # join as written): that order then settles the equations in one sweep.
         self.forward = True
         self.plain_next = [0] * len(self.order)  # node → its plain successors (bits)
+        self.next_any = [0] * len(self.order)  # node → all its successors but joins
         self.activators = self._activators()
         self.companions = self._companions()
 
@@ -121,6 +122,7 @@ class _Problem:
                 continue
             if way.kind == "plain":
                 self.plain_next[index[src]] |= 1 << index[dst]
+            self.next_any[index[src]] |= 1 << index[dst]
             step = (index[src],)
             if step not in found[index[dst]]:
                 found[index[dst]].append(step)
@@ -136,6 +138,11 @@ class _Problem:
             if name in self.index:
                 entries |= 1 << self.index[name]
         plain_next = self.plain_next
+        if entries & (entries - 1) == 0 and all(
+                plain == 0 or (plain & (plain - 1) == 0 and plain == every)
+                for plain, every in zip(plain_next, self.next_any, strict=True)):
+            # No node starts two others at once: every node runs alone (a chain, a loop).
+            return [1 << i for i in range(count)]
         found: list[int | None] = [None] * count  # None: not known yet (everything)
         order: Iterable[int] = range(count) if self.forward else self._sweep_order()
         changed = True
