@@ -14,9 +14,8 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from types import CodeType, FunctionType
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
-from .core.fastinit import fast_init
 from .core.merge import Merger
 from .core.typecheck import Checker
 
@@ -51,9 +50,11 @@ class FrozenMap(dict[str, Any]):
 EMPTY: Mapping[str, Any] = FrozenMap()
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
-class PlanInput:
+# The records a plan is made of are NamedTuples: immutable, picklable, and the fastest
+# records to build with keywords (compiling makes several per node).
+
+
+class PlanInput(NamedTuple):
     """A node (or flow) input: state `key`, passed as parameter `param`."""
 
     key: str
@@ -64,9 +65,7 @@ class PlanInput:
     default: Any = None
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
-class PlanOutput:
+class PlanOutput(NamedTuple):
     key: str
     required: bool
     check: Checker | None
@@ -96,15 +95,13 @@ class EachPlan:
     empty_keys: tuple[str, ...] = ()
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
-class PlanEdge:
+class PlanEdge(NamedTuple):
     kind: Literal["plain", "when", "route", "join"]
     source: int
     targets: tuple[int, ...]
     condition: Callable[..., Any] | None = None
     wants_state: bool = False
-    route_map: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: EMPTY)
+    route_map: Mapping[str, tuple[int, ...]] = EMPTY
     join: int = -1
     label: str = ""
     file: str = "<unknown>"
@@ -118,10 +115,13 @@ class JoinGroup:
     target: int
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlanNode:
-    """One node as the runner sees it."""
+    """One node as the runner sees it; nothing changes it once compiled.
+
+    A slotted dataclass rather than a NamedTuple (a tuple's field may not be named
+    `index`), and not frozen: a frozen one costs several microseconds per node to build.
+    """
 
     index: int
     name: str
@@ -152,7 +152,7 @@ class PlanNode:
     plain_next: tuple[int, ...] | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        state = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
         state["fn"] = portable(self.fn)
         state["fallback"] = portable(self.fallback)
         return (_rebuild_node, (state,))
@@ -257,47 +257,34 @@ class Plan:
 def _fingerprint(plan: Plan) -> str:
     parts: list[bytes] = [f"{plan.name}|{plan.version}|{plan.entries}".encode()]
     add = parts.append
-    # Nodes made by one factory share their inputs and outputs tuples and their code:
-    # each is described once (keyed by id: the plan keeps them alive meanwhile).
-    described: dict[int, bytes] = {}
-    codes: dict[int, bytes] = {}
     for node in plan.nodes:
         add(f"N|{node.name}|{node.kind}|{node.context_param}|{node.takes_state}".encode())
-        signature = described.get(id(node.inputs))
-        if signature is None:
-            signature = described[id(node.inputs)] = "".join(
-                f"I|{i.key}|{i.param}|{i.type_name}|{i.required}" for i in node.inputs).encode()
-        add(signature)
-        signature = described.get(id(node.outputs))
-        if signature is None:
-            signature = described[id(node.outputs)] = "".join(
-                f"O|{o.key}|{o.type_name}|{o.required}" for o in node.outputs.values()).encode()
-        add(signature)
+        add("".join(f"I|{i.key}|{i.param}|{i.type_name}|{i.required}"
+                    for i in node.inputs).encode())
+        add("".join(f"O|{o.key}|{o.type_name}|{o.required}"
+                    for o in node.outputs.values()).encode())
         if node.each is not None:
             add(f"M|{node.each.items_key}|{node.each.item_param}".encode())
-        add(_code_hash(node.fn, codes))
+        add(_code_hash(node.fn))
     for edge in plan.edges:
         add(f"E|{edge.kind}|{edge.source}>{edge.targets}>{tuple(edge.route_map)}".encode())
         if edge.condition is not None:
-            add(_code_hash(edge.condition, codes))
+            add(_code_hash(edge.condition))
     for key in sorted(plan.mergers):
         merger = plan.mergers[key]
         add(f"R|{key}|".encode())
-        add(_code_hash(getattr(merger, "reducer", merger), codes))
+        add(_code_hash(getattr(merger, "reducer", merger)))
     return hashlib.sha256(b"".join(parts)).hexdigest()[:16]
 
 
-def _code_hash(fn: Any, known: dict[int, bytes]) -> bytes:
+def _code_hash(fn: Any) -> bytes:
     # Wrappers are hashed by what they wrap (`inspect.unwrap` is slow: only when needed).
     if type(fn) is not FunctionType or getattr(fn, "__wrapped__", None) is not None:
         fn = inspect.unwrap(fn) if hasattr(fn, "__wrapped__") else fn
     code = getattr(fn, "__code__", None)
     if not isinstance(code, CodeType):
         return repr(type(fn)).encode()
-    found = known.get(id(code))
-    if found is None:
-        found = known[id(code)] = code.co_code + repr(code.co_consts).encode()
-    return found
+    return code.co_code + repr(code.co_consts).encode()
 
 
 class Compiled(Protocol):

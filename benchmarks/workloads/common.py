@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+import importlib.util
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 #: Each async branch of ``async_io`` sleeps this long; the ideal run time is one such sleep.
@@ -132,3 +137,19 @@ WORKLOADS: dict[str, Workload] = {
 #: Chain sizes of the sweep that shows whether the per-step cost stays flat.
 SWEEP_SIZES = (250, 500, 1000, 2000, 4000)
 SWEEP_SIZES_QUICK = (5, 10)
+
+
+def distinct_functions(n: int, template: str, names: Mapping[str, Any]) -> list[Any]:
+    """`n` distinct functions, as a user writes them: a generated module with one `def` per
+    step, imported from a file. `template` is one function's source with `{i}` for its
+    number; `names` are the module's globals (the TypedDicts the hints name)."""
+    folder = Path(tempfile.mkdtemp(prefix="liteflow-bench-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / f"steps_{n}.py"
+    path.write_text("\n\n".join(template.format(i=i) for i in range(n)), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"_bench_steps_{n}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    vars(module).update(names)
+    spec.loader.exec_module(module)
+    return [getattr(module, f"step_{i}") for i in range(n)]

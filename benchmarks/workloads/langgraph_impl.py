@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
-from .common import ASYNC_SLEEP_S, blob
+from .common import ASYNC_SLEEP_S, blob, distinct_functions
 
 
 def version() -> str:
@@ -57,16 +57,35 @@ def _make_step(i: int) -> Callable[[ChainState], dict[str, Any]]:
     return step
 
 
+_STEP = """def step_{i}(state: ChainState) -> dict[str, Any]:
+    return {{"counter": state["counter"] + 1}}
+"""
+
+
+def step_functions(n: int) -> list[Callable[[ChainState], dict[str, Any]]]:
+    """The `build` workload's untimed part: `n` distinct plain functions."""
+    return distinct_functions(n, _STEP, {"ChainState": ChainState, "Any": Any})
+
+
+def build_chain_from(functions: list[Callable[[ChainState], dict[str, Any]]]) -> Compiled:
+    """The `build` workload's timed part: add the nodes and edges, compile."""
+    return compile_chain(_builder(functions))
+
+
 def build_chain(n: int) -> Compiled:
-    return compile_chain(prepare_chain(n))
+    return compile_chain(_builder([_make_step(i) for i in range(n)]))
 
 
 def prepare_chain(n: int) -> Any:
     """The `compile` workload's untimed part: the graph builder with nodes and edges."""
+    return _builder(step_functions(n))
+
+
+def _builder(functions: list[Callable[[ChainState], dict[str, Any]]]) -> Any:
     builder = StateGraph(ChainState)
-    names = [f"step_{i}" for i in range(n)]
-    for i, name in enumerate(names):
-        builder.add_node(name, _make_step(i))
+    names = [f"step_{i}" for i in range(len(functions))]
+    for name, fn in zip(names, functions, strict=True):
+        builder.add_node(name, fn)
     builder.add_edge(START, names[0])
     for a, b in pairwise(names):
         builder.add_edge(a, b)

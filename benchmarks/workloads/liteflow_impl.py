@@ -1,7 +1,9 @@
 """The workloads on liteflow's decorator DSL, with default options (runtime type checks on).
 
-Nodes are created programmatically (``node(fn)`` on a function whose ``__name__`` was set) and
-wired inside a ``@flow`` body, which liteflow traces and compiles once, at decoration.
+The run workloads create nodes programmatically (``node(fn)`` on a function whose ``__name__``
+was set). The ``build`` and ``compile`` workloads declare distinct functions, one ``def`` per
+node in a generated module, as users write them. Nodes are wired inside a ``@flow`` body, which
+liteflow traces and compiles once, at decoration.
 """
 
 # No ``from __future__ import annotations`` here: the nodes' hints must stay real objects,
@@ -16,7 +18,7 @@ from typing import Annotated, Any, TypedDict
 import liteflow
 from liteflow import START, UpdateStrategy, flow, node
 
-from .common import ASYNC_SLEEP_S, blob
+from .common import ASYNC_SLEEP_S, blob, distinct_functions
 
 
 def version() -> str:
@@ -49,13 +51,29 @@ def _make_step(i: int) -> Any:
     return _named(step, f"step_{i}")
 
 
+_STEP = """def step_{i}(counter: int) -> ChainOut:
+    return {{"counter": counter + 1}}
+"""
+
+
+def step_functions(n: int) -> list[Any]:
+    """The `build` workload's untimed part: `n` distinct plain functions."""
+    return distinct_functions(n, _STEP, {"ChainOut": ChainOut})
+
+
+def build_chain_from(functions: list[Any]) -> Any:
+    """The `build` workload's timed part: `node()` on each function, trace, check, plan."""
+    return compile_chain([node(fn) for fn in functions])
+
+
 def build_chain(n: int) -> Any:
-    return compile_chain(prepare_chain(n))
+    """The chain the run workloads use: nodes from one factory."""
+    return compile_chain([_make_step(i) for i in range(n)])
 
 
 def prepare_chain(n: int) -> list[Any]:
-    """The `compile` workload's untimed part: the nodes."""
-    return [_make_step(i) for i in range(n)]
+    """The `compile` workload's untimed part: nodes of distinct functions."""
+    return [node(fn) for fn in step_functions(n)]
 
 
 def compile_chain(steps: list[Any]) -> Any:

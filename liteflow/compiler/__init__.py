@@ -17,7 +17,7 @@ from ..core.diagnostics import CODES, Diagnostic, collect_mode, collecting
 from ..core.errors import FlowCompileError
 from ..definitions.decl import FlowDecl
 from ..plan import Plan
-from .build import CompileContext, build_graph
+from .build import CompileContext, Way, build_graph
 from .concurrency import check_joins, check_parallel_writes
 from .conditions import check_conditions
 from .dataflow import check_dataflow
@@ -71,6 +71,32 @@ def compile_decl(decl: FlowDecl) -> tuple[Plan | None, list[Diagnostic]]:
         return assemble_plan(ctx), ctx.diagnostics
 
 
+def graph_of(decl: FlowDecl) -> nx.DiGraph[str]:
+    """The compiler's graph of `decl`, as a copy the caller may change.
+
+    The graph attribute `entries` lists the entry nodes. Nodes are node names with
+    attributes `kind`, `inputs`, `outputs`, `file`, `line`; each edge has `kind` (that of
+    its first declared way), `kinds` (every way's kind, in declaration order), `labels`
+    (the conditions' labels) and `route_keys`.
+    """
+    from .conditions import condition_label
+
+    ctx = build_graph(decl)
+    source = ctx.graph
+    graph: nx.DiGraph[str] = nx.DiGraph(name=decl.name, entries=list(ctx.entries))
+    for name, data in source.nodes(data=True):
+        spec = data["spec"]
+        graph.add_node(name, kind=spec.kind, inputs=spec.input_names,
+                       outputs=spec.output_names, file=spec.file, line=spec.line)
+    for src, dst, data in source.edges(data=True):
+        ways: list[Way] = data["ways"]
+        graph.add_edge(src, dst, kind=ways[0].kind, kinds=[w.kind for w in ways],
+                       labels=[condition_label(w.decl.condition) for w in ways
+                               if w.kind == "when"],
+                       route_keys=[w.key for w in ways if w.key is not None])
+    return graph
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector inside the block, then restore it as it was.
@@ -95,7 +121,3 @@ def compile_flow(decl: FlowDecl) -> tuple[Plan | None, list[Diagnostic]]:
         raise FlowCompileError(decl.name, [d for d in diagnostics if d.severity == "error"])
     return plan, diagnostics
 
-
-def graph_of(decl: FlowDecl) -> nx.DiGraph[str]:
-    """The compiler's graph of `decl`: a copy, yours to analyse or change."""
-    return nx.DiGraph(build_graph(decl).graph)

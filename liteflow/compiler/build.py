@@ -1,51 +1,49 @@
-"""Declarations → one networkx graph that every check pass reads."""
+"""Declarations → the networkx graph that every check pass reads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
 from ..core.diagnostics import Diagnostic, Phrase, def_position, line_position
+from ..core.merge import UpdateStrategy
 from ..core.suggest import closest
 from ..definitions.decl import FlowDecl
 from ..definitions.spec import NodeSpec, OutputSpec, Reducer
 from ..definitions.wiring import EdgeDecl
 
-__all__ = ["CompileContext", "build_graph", "suggestion"]
+__all__ = ["CompileContext", "Way", "build_graph", "suggestion"]
+
+
+class Way(NamedTuple):
+    """One declared way along a graph edge: its kind, its declaration, its route key."""
+
+    kind: str  # "plain", "when", "route" or "join"
+    decl: EdgeDecl
+    key: str | None = None
 
 
 @dataclass
 class CompileContext:
     """State shared by the passes: the declaration, its graph, what was found so far.
 
-    Graph nodes are node names (attribute `spec`); each edge carries `kind`
-    ("plain", "when", "route", "join"), `decl` (the `EdgeDecl`) and, for routes, `key`.
+    `graph` is a `networkx.DiGraph` over node names. Node attribute: `spec` (the
+    `NodeSpec`: kind, inputs, outputs; `graph_of` spells them out). Edge attributes:
+    `ways` (every declared `Way` from the source to the target, in declaration order:
+    `a >> b` and `a >> b.when(p)` are one graph edge with two ways) and `kind` (that of
+    the first way). A DiGraph rather than a multigraph: the structural algorithms only
+    need adjacency, and the ways keep what parallel declarations say.
     """
 
     decl: FlowDecl
+    graph: nx.DiGraph[str] = field(default_factory=nx.DiGraph)
     specs: dict[str, NodeSpec] = field(default_factory=dict)
     entries: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # The edges as plain lists (name → [(target, kind, decl, route key)]): the passes
-    # walk these, which costs a fraction of walking networkx's edge views.
-    succ: dict[str, list[tuple[str, str, EdgeDecl, str | None]]] = field(default_factory=dict)
-
-    @cached_property
-    def graph(self) -> nx.MultiDiGraph[str]:
-        """The flow as a networkx multigraph, built when a pass first asks for it.
-
-        Linear passes walk `succ`; networkx serves the graph algorithms (cycles,
-        components) and tools that want the whole graph.
-        """
-        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-        graph.add_nodes_from((name, {"spec": spec}) for name, spec in self.specs.items())
-        graph.add_edges_from(
-            (src, dst, {"kind": kind, "decl": edge, "key": key})
-            for src, out in self.succ.items() for dst, kind, edge, key in out)
-        return graph
 
     def report(self, code: str, msg_id: str, *, node: str | None = None, file: str | None = None,
                line: int | None = None, **fields: Any) -> None:
@@ -70,22 +68,28 @@ class CompileContext:
     def has_errors(self) -> bool:
         return any(d.severity == "error" for d in self.diagnostics)
 
+    @property
+    def builder(self) -> bool:
+        """A builder graph (`Workflow`, `Graph`): its mistakes get the builder's wording."""
+        return self.decl.kind == "builder"
+
+    def ways(self) -> Iterator[tuple[str, str, Way]]:
+        """(source, target, way) for every declared way, edge by edge."""
+        for src, targets in self.graph.adjacency():
+            for dst, data in targets.items():
+                for way in data["ways"]:
+                    yield src, dst, way
+
     # -- facts several passes need, computed once ---------------------------------------
 
     @cached_property
     def reached(self) -> set[str]:
         """Nodes reachable from an entry."""
         seen: set[str] = set()
-        stack = [e for e in self.entries if e in self.specs]
-        succ = self.succ
-        while stack:
-            name = stack.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            for target in succ[name]:
-                if target[0] not in seen:
-                    stack.append(target[0])
+        for entry in self.entries:
+            if entry not in seen:
+                seen.add(entry)
+                seen |= nx.descendants(self.graph, entry)
         return seen
 
     @cached_property
@@ -102,21 +106,32 @@ class CompileContext:
         """Some node may write keys it does not declare (builder nodes)."""
         return any(spec.open_outputs or spec.problems for spec in self.specs.values())
 
-    @cached_property
-    def reducers(self) -> dict[str, Reducer]:
-        """key → its declared merge strategy (the flow's `state=`, then nodes, then outputs)."""
-        declared: dict[str, Reducer] = {}
+    def strategy_declarations(self) -> Iterator[tuple[str, str, Reducer]]:
+        """(declarer, key, strategy) for every declared merge strategy, in precedence
+        order: the flow's `state=`, then the nodes in order, then the flow's outputs."""
+        flow = self.decl.name
         for out in self.decl.state:
             if out.reducer is not None:
-                declared.setdefault(out.name, out.reducer)
-        for pairs in self.producers.values():
-            for _spec, out in pairs:
+                yield flow, out.name, out.reducer
+        for spec in self.specs.values():
+            for out in spec.outputs:
                 if out.reducer is not None:
-                    declared.setdefault(out.name, out.reducer)
+                    yield spec.name, out.name, out.reducer
         for out in self.decl.outputs:
             if out.reducer is not None:
-                declared.setdefault(out.name, out.reducer)
+                yield flow, out.name, out.reducer
+
+    @cached_property
+    def reducers(self) -> dict[str, Reducer]:
+        """key → its merge strategy: the first declaration wins (others must agree, LF104)."""
+        declared: dict[str, Reducer] = {}
+        for _who, key, reducer in self.strategy_declarations():
+            declared.setdefault(key, reducer)
         return declared
+
+    def appends(self, key: str) -> bool:
+        """Whether `key` merges by APPEND (an `each` that runs zero times still writes [])."""
+        return self.reducers.get(key) is UpdateStrategy.APPEND
 
     def node_inputs(self, spec: NodeSpec) -> tuple[str, ...]:
         """The state keys a node reads (the `each` item parameter is not one)."""
@@ -133,44 +148,43 @@ def suggestion(name: str, options: Any) -> Phrase | str:
 
 
 def build_graph(decl: FlowDecl) -> CompileContext:
+    """The compiler's graph of `decl`, with LF201 for unknown and duplicate nodes."""
     ctx = CompileContext(decl)
     specs = ctx.specs
+    graph = ctx.graph
     for spec in decl.nodes:
         other = specs.setdefault(spec.name, spec)
         if other is not spec:
             line, _ = def_position(other.file, other.line)
             ctx.diagnostics.append(_duplicate(ctx, spec, f"{other.file}:{line}"))
-    succ = ctx.succ
-    for name in specs:
-        succ[name] = []
+    graph.add_nodes_from((name, {"spec": spec}) for name, spec in specs.items())
+    # Gathered first, then added at once: parallel declarations become one edge's ways.
+    ways: dict[tuple[str, str], list[Way]] = {}
     for edge in decl.edges:
-        sources, targets = edge.sources, edge.targets
         kind = edge.kind
-        if kind == "plain" and len(sources) == 1 and len(targets) == 1:
-            # `a >> b`: the common case, without the general loops below.
-            src, dst = sources[0], targets[0]
-            if specs.get(src.name) is src and specs.get(dst.name) is dst:
-                succ[src.name].append((dst.name, kind, edge, None))
-                continue
         if not _known(ctx, edge):
             continue
-        for src in sources:
-            out = succ[src.name]
-            if kind == "route":
-                for key, targets in edge.route_map:
-                    out.extend((dst.name, kind, edge, key) for dst in targets)
-            else:
-                out.extend((dst.name, kind, edge, None) for dst in edge.targets)
+        if kind == "route":
+            for key, targets in edge.route_map:
+                for dst in targets:
+                    for src in edge.sources:
+                        ways.setdefault((src.name, dst.name), []).append(Way(kind, edge, key))
+            continue
+        for dst in edge.targets:
+            for src in edge.sources:
+                ways.setdefault((src.name, dst.name), []).append(Way(kind, edge))
+    graph.add_edges_from((src, dst, {"kind": found[0].kind, "ways": found})
+                         for (src, dst), found in ways.items())
+    _unknown_builder_edges(ctx)
     if decl.entries:
         ctx.entries = [n for n in dict.fromkeys(s.name for s in decl.entries) if n in ctx.specs]
     else:
-        has_parent = {target[0] for out in succ.values() for target in out}
-        ctx.entries = [n for n in ctx.specs if n not in has_parent]
+        ctx.entries = [n for n, degree in graph.in_degree() if degree == 0]
     return ctx
 
 
 def _known(ctx: CompileContext, edge: EdgeDecl) -> bool:
-    """LF201 for an endpoint that names no declared node (builder edges name nodes by string)."""
+    """LF201 for an endpoint that names no declared node."""
     ok = True
     for spec in (*edge.sources, *edge.targets):
         known = ctx.specs.get(spec.name)
@@ -183,8 +197,20 @@ def _known(ctx: CompileContext, edge: EdgeDecl) -> bool:
     return ok
 
 
+def _unknown_builder_edges(ctx: CompileContext) -> None:
+    """LF201 for builder edges and entries naming a node the builder does not have."""
+    decl = ctx.decl
+    for src, dst, file, line in decl.unknown_edges:
+        for name in dict.fromkeys(n for n in (src, dst) if n not in ctx.specs):
+            ctx.report("LF201", "builder.unknown_node", node=name, file=file, line=line,
+                       src=src, dst=dst, name=name, hint=suggestion(name, ctx.specs))
+    for name in decl.unknown_entries:
+        ctx.report("LF201", "builder.unknown_entry", node=name, file=decl.file, line=decl.line,
+                   name=name, hint=suggestion(name, ctx.specs))
+
+
 def _duplicate(ctx: CompileContext, spec: NodeSpec, other: str) -> Diagnostic:
     line, col = def_position(spec.file, spec.line)
-    return Diagnostic("LF201", "check.duplicate_node",
-                      {"flow": ctx.decl.name, "name": spec.name, "other": other},
+    msg_id = "builder.duplicate_node" if ctx.builder else "check.duplicate_node"
+    return Diagnostic("LF201", msg_id, {"flow": ctx.decl.name, "name": spec.name, "other": other},
                       spec.file, line, col, ctx.decl.name, spec.name)

@@ -5,45 +5,77 @@ from __future__ import annotations
 
 from ..core.merge import UpdateStrategy
 from ..definitions.wiring import EdgeDecl
-from .build import CompileContext
+from .build import CompileContext, Way
 
-__all__ = ["always_run", "check_joins", "check_parallel_writes"]
+__all__ = ["check_joins", "check_parallel_writes", "guards"]
 
 
-def always_run(ctx: CompileContext) -> set[str]:
-    """Nodes that run in every run: entries, plain successors, joins of such parents."""
-    done = set(ctx.entries)
-    joins = [e for e in ctx.decl.edges if e.kind == "join"]
-    plain = [(src, dst) for src, out in ctx.succ.items() for dst, kind, _e, _k in out
-             if kind == "plain"]
+Gate = tuple[str, int, str | None]  # (source node, id of the condition, route key)
+
+
+def guards(ctx: CompileContext) -> dict[str, frozenset[Gate]]:
+    """node → the conditions it always sits behind: those every way of activating it
+    passes (a `.when` predicate or a route key, with the node that decides it).
+
+    A greatest fixpoint, so that loops keep what holds on every turn: a node behind one
+    route key has that gate; its unconditional successors inherit it; a join's target
+    sits behind everything any of its parents sits behind.
+    """
+    ways_in: dict[str, list[tuple[str, Way]]] = {name: [] for name in ctx.specs}
+    for src, dst, way in ctx.ways():
+        ways_in[dst].append((src, way))
+    entries = set(ctx.entries)
+    found: dict[str, frozenset[Gate] | None] = dict.fromkeys(ctx.reached)
     changed = True
     while changed:
         changed = False
-        for src, dst in plain:
-            if src in done and dst not in done:
-                done.add(dst)
+        for name in found:
+            guard: frozenset[Gate] | None = frozenset() if name in entries else None
+            for src, way in ways_in[name]:
+                through = _through(found, src, way)
+                if through is not None:
+                    guard = through if guard is None else guard & through
+            if guard is not None and guard != found[name]:
+                found[name] = guard
                 changed = True
-        for edge in joins:
-            target = edge.targets[0].name
-            if target not in done and all(s.name in done for s in edge.sources):
-                done.add(target)
-                changed = True
-    return done
+    return {name: guard or frozenset() for name, guard in found.items()}
+
+
+def _through(found: dict[str, frozenset[Gate] | None], src: str, way: Way
+             ) -> frozenset[Gate] | None:
+    """The guard of a node activated along `way` from `src` (None: not known yet)."""
+    if way.kind == "join":
+        union: frozenset[Gate] = frozenset()
+        for parent in way.decl.sources:
+            guard = found.get(parent.name)
+            if guard is None:
+                return None
+            union |= guard
+        return union
+    guard = found.get(src)
+    if guard is None or way.kind == "plain":
+        return guard
+    return guard | {(src, id(way.decl.condition), way.key)}
 
 
 def check_joins(ctx: CompileContext) -> None:
-    """LF204: a join fires only once every parent finished; a conditional parent may not."""
+    """LF204: a join fires only once every parent finished; a parent behind a condition
+    the others do not share may never finish, and then the join never fires."""
     joins = [e for e in ctx.decl.edges if e.kind == "join"]
     if not joins:
         return
-    sure = always_run(ctx)
     reached = ctx.reached
+    guard = guards(ctx)
     for edge in joins:
         target = edge.targets[0].name
-        for parent in edge.sources:
-            if parent.name in reached and parent.name not in sure:
+        parents = [p.name for p in edge.sources if p.name in reached]
+        if not parents:
+            continue
+        shared = frozenset.intersection(*(guard[p] for p in parents))
+        for parent in parents:
+            if guard[parent] != shared:
                 ctx.report_at_edge("LF204", "check.join_conditional", edge, node=target,
-                                   parent=parent.name)
+                                   parent=parent)
 
 
 def _overwrites(ctx: CompileContext, name: str) -> list[str]:
@@ -59,13 +91,14 @@ def check_parallel_writes(ctx: CompileContext) -> None:
     groups: list[list[tuple[str, EdgeDecl | None]]] = []
     if len(ctx.entries) > 1:
         groups.append([(e, None) for e in ctx.entries])
-    for name in ctx.specs:
-        if name not in reached:
+    for name, targets in ctx.graph.adjacency():
+        if len(targets) < 2 or name not in reached:
             continue
         siblings: dict[str, EdgeDecl | None] = {}
-        for dst, kind, decl, _key in ctx.succ[name]:
-            if kind == "plain":
-                siblings.setdefault(dst, decl)
+        for dst, ways in targets.items():
+            plain = next((way.decl for way in ways["ways"] if way.kind == "plain"), None)
+            if plain is not None:
+                siblings[dst] = plain
         if len(siblings) > 1:
             groups.append(list(siblings.items()))
     reported: set[tuple[str, str, str]] = set()

@@ -108,13 +108,6 @@ def string_constants(fn: Callable[..., Any]) -> frozenset[str] | None:
     return frozenset(found)
 
 
-def _arity(fn: Callable[..., Any]) -> int:
-    code = _code(fn)
-    if code is None:
-        return 1
-    return code.co_argcount
-
-
 def check_conditions(ctx: CompileContext) -> None:
     """LF101 for condition reads of undeclared outputs; LF201 for unknown route keys."""
     for edge in ctx.decl.edges:

@@ -1,13 +1,18 @@
 """LF101: every required input must be defined whenever its node runs.
 
-A must-be-defined analysis over the activation graph, solved as a greatest fixpoint so
-that cycles are handled exactly. It mirrors the runner:
+A must-be-defined analysis over supersteps, solved as a greatest fixpoint so that
+cycles are handled exactly. It mirrors the runner:
 
 - the flow's inputs (with their defaults) are the initial state, so they are always set;
-- a node activated by a plain, `.when` or `route` edge from `p` runs after `p`
-  finished, so it sees everything `p` saw plus `p`'s required outputs (any parent);
+- nodes run in supersteps, and a superstep's writes are all applied at its barrier.
+  Some nodes always run together: the unconditional entries, and the plain successors
+  of nodes that run together (`s >> [p, q]`: whenever `p` runs, `q` runs in the same
+  superstep). These are a node's *companions*, found as a fixpoint of their own;
+- a node activated by a plain, `.when` or `route` edge from `p` runs the superstep
+  after `p`, so it sees what `p` saw plus the required outputs of `p` and of every
+  companion of `p`;
 - a join `[a, b] >> c` fires once all parents finished since `c` last ran, so `c` sees
-  the union of what its parents guarantee;
+  the union of what its parents (and their companions) guarantee;
 - a node activated in several ways sees only what every way guarantees (intersection);
 - optional inputs (with defaults) and `Context` parameters are never required; an
   `each` worker's item parameter comes from the element, and its items key is read
@@ -15,8 +20,8 @@ that cycles are handled exactly. It mirrors the runner:
 
 State keys are never removed, so "defined" only grows along a run. When every edge goes
 forward in declaration order, one sweep in that order solves the equations exactly;
-otherwise sweeps in reverse postorder repeat until nothing changes. Key sets are
-Python integers used as bit sets: a 2,000-node chain costs a few thousand big-int
+otherwise sweeps in reverse postorder repeat until nothing changes. Key and node sets
+are Python integers used as bit sets: a 2,000-node chain costs a few thousand big-int
 operations.
 """
 
@@ -25,9 +30,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
+import networkx as nx
+
 from ..core.diagnostics import Phrase
 from ..definitions.spec import NodeSpec
-from .assemble import appends
 from .build import CompileContext, suggestion
 
 __all__ = ["check_dataflow", "guaranteed_keys"]
@@ -44,34 +50,16 @@ class _Problem:
         self.index = {name: i for i, name in enumerate(self.order)}
         keys: dict[str, int] = {}  # key → its bit
         self.keys = keys
-        self.need: list[int] = []
-        self.gen: list[int] = []
-        # Only keys somebody requires matter; the universe stays small. Nodes made by one
-        # factory share their inputs and outputs tuples, so each tuple's mask is computed
-        # once (keyed by id: the specs, hence the tuples, live as long as `ctx`).
+        # Only keys somebody requires matter; the universe stays small.
         specs = [ctx.specs[name] for name in self.order]
-        maps = ctx.decl.maps
-        need_of: dict[int, int] = {}
+        self.need: list[int] = []
         for spec in specs:
-            plain = not (spec.name in maps or spec.problems or spec.takes_state)
-            mask = need_of.get(id(spec.inputs)) if plain else None
-            if mask is None:
-                mask = 0
-                for key in self._required(spec):
-                    mask |= 1 << keys.setdefault(key, len(keys))
-                if plain:
-                    need_of[id(spec.inputs)] = mask
+            mask = 0
+            for key in self._required(spec):
+                mask |= 1 << keys.setdefault(key, len(keys))
             self.need.append(mask)
         self.all = (1 << len(keys)) - 1
-        gen_of: dict[int, int] = {}
-        for spec in specs:
-            plain = not (spec.name in maps or spec.open_outputs or spec.problems)
-            mask = gen_of.get(id(spec.outputs)) if plain else None
-            if mask is None:
-                mask = self._generated(spec)
-                if plain:
-                    gen_of[id(spec.outputs)] = mask
-            self.gen.append(mask)
+        self.gen = [self._generated(spec) for spec in specs]
         initial = 0
         for inp in ctx.decl.inputs:
             bit = keys.get(inp.name)
@@ -81,7 +69,10 @@ class _Problem:
         # Whether every edge goes forward in declaration order (a chain, a fan-out and
         # join as written): that order then settles the equations in one sweep.
         self.forward = True
+        self.plain_next = [0] * len(self.order)  # node → its plain successors (bits)
+        self.next_any = [0] * len(self.order)  # node → all its successors but joins
         self.activators = self._activators()
+        self.companions = self._companions()
 
     def _required(self, spec: NodeSpec) -> Iterable[str]:
         if spec.problems or spec.takes_state:
@@ -102,7 +93,7 @@ class _Problem:
         mapped = spec.name in self.ctx.decl.maps
         mask = 0
         for out in spec.outputs:
-            if out.required and (not mapped or appends(self.ctx.decl, out)):
+            if out.required and (not mapped or self.ctx.appends(out.name)):
                 bit = self.keys.get(out.name)
                 if bit is not None:
                     mask |= 1 << bit
@@ -116,28 +107,72 @@ class _Problem:
             if name in index:
                 found[index[name]].append((_ENTRY,))
         joins_seen: set[int] = set()
-        for src, out in self.ctx.succ.items():
-            if src not in index:
+        for src, dst, way in self.ctx.ways():
+            if src not in index or dst not in index:
                 continue
-            for dst, kind, edge, _key in out:
-                if dst not in index:
+            if way.kind == "join":
+                if id(way.decl) in joins_seen:
                     continue
-                if kind == "join":
-                    if id(edge) in joins_seen:
-                        continue
-                    joins_seen.add(id(edge))
-                    parents = tuple(index[s.name] for s in edge.sources if s.name in index)
-                    if parents:
-                        found[index[dst]].append(parents)
-                        if max(parents) >= index[dst]:
-                            self.forward = False
-                else:
-                    way = (index[src],)
-                    if way not in found[index[dst]]:
-                        found[index[dst]].append(way)
-                        if way[0] >= index[dst]:
-                            self.forward = False
+                joins_seen.add(id(way.decl))
+                parents = tuple(index[s.name] for s in way.decl.sources if s.name in index)
+                if parents:
+                    found[index[dst]].append(parents)
+                    if max(parents) >= index[dst]:
+                        self.forward = False
+                continue
+            if way.kind == "plain":
+                self.plain_next[index[src]] |= 1 << index[dst]
+            self.next_any[index[src]] |= 1 << index[dst]
+            step = (index[src],)
+            if step not in found[index[dst]]:
+                found[index[dst]].append(step)
+                if step[0] >= index[dst]:
+                    self.forward = False
         return found
+
+    def _companions(self) -> list[int]:
+        """Per node, the nodes (bits) that always run in the same superstep as it."""
+        count = len(self.order)
+        entries = 0
+        for name in self.ctx.entries:
+            if name in self.index:
+                entries |= 1 << self.index[name]
+        plain_next = self.plain_next
+        if entries & (entries - 1) == 0 and all(
+                plain == 0 or (plain & (plain - 1) == 0 and plain == every)
+                for plain, every in zip(plain_next, self.next_any, strict=True)):
+            # No node starts two others at once: every node runs alone (a chain, a loop).
+            return [1 << i for i in range(count)]
+        found: list[int | None] = [None] * count  # None: not known yet (everything)
+        order: Iterable[int] = range(count) if self.forward else self._sweep_order()
+        changed = True
+        while changed:
+            changed = False
+            for i in order:
+                together: int | None = None
+                for way in self.activators[i]:
+                    if way[0] == _ENTRY:
+                        step = entries
+                    elif len(way) > 1:
+                        step = 1 << i  # a join fires on its own schedule
+                    else:
+                        parent = found[way[0]]
+                        if parent is None:
+                            continue
+                        step = 1 << i
+                        while parent:
+                            low = parent & -parent
+                            step |= plain_next[low.bit_length() - 1]
+                            parent ^= low
+                    together = step if together is None else together & step
+                if together is not None and together != found[i]:
+                    found[i] = together
+                    changed = True
+        companions = [1 << i if c is None else c for i, c in enumerate(found)]
+        if self.forward and any(c >> i > 1 for i, c in enumerate(companions)):
+            # A companion after its node: its outputs are only known after a sweep.
+            self.forward = False
+        return companions
 
     def solve(self) -> tuple[list[int], list[int]]:
         """IN and OUT bit sets of every node: the greatest fixpoint."""
@@ -148,8 +183,26 @@ class _Problem:
         initial = self.initial
         gen = self.gen
         activators = self.activators
+        companions = self.companions
         forward = self.forward
         order: Iterable[int] = range(count) if forward else self._sweep_order()
+        groups: dict[int, int] = {}  # companions → what they guarantee together
+
+        def after(parent: int) -> int:
+            together = companions[parent]
+            if together == 1 << parent:
+                return outs[parent]
+            value = groups.get(together)
+            if value is None:
+                value = 0
+                rest = together
+                while rest:
+                    low = rest & -rest
+                    value |= outs[low.bit_length() - 1]
+                    rest ^= low
+                groups[together] = value
+            return value
+
         changed = True
         while changed:
             changed = False
@@ -160,19 +213,17 @@ class _Problem:
                         guaranteed = 0
                         break
                     if len(way) == 1:
-                        guaranteed &= outs[way[0]]
+                        guaranteed &= after(way[0])
                     else:
                         union = 0
                         for parent in way:
-                            union |= outs[parent]
+                            union |= after(parent)
                         guaranteed &= union
                 value = initial | guaranteed
-                if value != ins[i]:
+                if value != ins[i] or outs[i] != value | gen[i]:
                     ins[i] = value
                     outs[i] = value | gen[i]
-                    changed = True
-                elif outs[i] != value | gen[i]:
-                    outs[i] = value | gen[i]
+                    groups.clear()
                     changed = True
             if forward:
                 break  # every parent came before its child: settled
@@ -181,27 +232,29 @@ class _Problem:
     def _sweep_order(self) -> list[int]:
         """Reverse postorder from the entries: one sweep settles an acyclic flow."""
         index = self.index
-        succ = self.ctx.succ
-        seen: set[str] = set()
+        graph = self.ctx.graph
         post: list[int] = []
+        seen: set[str] = set()
         for entry in self.ctx.entries:
             if entry in seen or entry not in index:
                 continue
-            seen.add(entry)
-            stack = [(entry, iter(succ[entry]))]
-            while stack:
-                name, children = stack[-1]
-                for out in children:
-                    child = out[0]
-                    if child not in seen and child in index:
-                        seen.add(child)
-                        stack.append((child, iter(succ[child])))
-                        break
-                else:
-                    stack.pop()
+            # What an earlier entry reached is skipped: the order of one DFS from all.
+            for name in nx.dfs_postorder_nodes(graph, entry):
+                if name not in seen and name in index:
+                    seen.add(name)
                     post.append(index[name])
         post.reverse()
         return post
+
+    def after(self, parent: int, outs: list[int]) -> int:
+        """What is defined once `parent` and its companions have run."""
+        value = 0
+        rest = self.companions[parent]
+        while rest:
+            low = rest & -rest
+            value |= outs[low.bit_length() - 1]
+            rest ^= low
+        return value
 
     def witness(self, node: int, bit: int, outs: list[int]) -> list[str]:
         """A shortest activation path from START to `node` on which the key stays undefined."""
@@ -216,7 +269,7 @@ class _Problem:
                     while path[-1] != node:
                         path.append(previous[path[-1]])
                     return ["START", *(self.order[i] for i in path)]
-                if any(outs[parent] & mask for parent in way):
+                if any(self.after(parent, outs) & mask for parent in way):
                     continue  # this way guarantees the key (a join needs one parent)
                 for parent in way:
                     if parent not in previous:

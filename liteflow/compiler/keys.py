@@ -34,24 +34,11 @@ def check_flow_outputs(ctx: CompileContext) -> None:
 def check_strategies(ctx: CompileContext) -> None:
     """LF104: all declarations of one key's merge strategy must agree."""
     first: dict[str, tuple[str, Reducer]] = {}
-    for out in ctx.decl.state:
-        if out.reducer is not None:
-            first.setdefault(out.name, (ctx.decl.name, out.reducer))
-    for spec in ctx.specs.values():
-        for out in spec.outputs:
-            if out.reducer is None:
-                continue
-            known = first.get(out.name)
-            if known is None:
-                first[out.name] = (spec.name, out.reducer)
-            elif not _same(known[1], out.reducer):
-                ctx.report("LF104", "check.strategy_conflict", node=spec.name, key=out.name,
-                           first=known[0], a=reducer_name(known[1]), b=reducer_name(out.reducer))
-    for out in ctx.decl.outputs:
-        known = first.get(out.name)
-        if out.reducer is not None and known is not None and not _same(known[1], out.reducer):
-            ctx.report("LF104", "check.strategy_conflict", node=ctx.decl.name, key=out.name,
-                       first=known[0], a=reducer_name(known[1]), b=reducer_name(out.reducer))
+    for who, key, reducer in ctx.strategy_declarations():
+        known = first.setdefault(key, (who, reducer))
+        if not _same(known[1], reducer):
+            ctx.report("LF104", "check.strategy_conflict", node=who, key=key, first=known[0],
+                       a=reducer_name(known[1]), b=reducer_name(reducer))
 
 
 def _same(a: Reducer, b: Reducer) -> bool:
@@ -64,11 +51,8 @@ def check_unread_outputs(ctx: CompileContext) -> None:
     if any(spec.takes_state for spec in ctx.specs.values()):
         return
     read: set[str] = {o.name for o in ctx.decl.outputs} | {o.name for o in ctx.decl.state}
-    read_by: set[int] = set()  # nodes made by one factory share their inputs tuple
     for spec in ctx.specs.values():
-        if id(spec.inputs) not in read_by:
-            read_by.add(id(spec.inputs))
-            read.update([i.name for i in spec.inputs])
+        read.update([i.name for i in spec.inputs])
     for items_key, _item in ctx.decl.maps.values():
         read.add(items_key)
     for edge in ctx.decl.edges:
@@ -78,12 +62,8 @@ def check_unread_outputs(ctx: CompileContext) -> None:
                 return  # an opaque condition could read any key
             read |= mentioned
     reached = ctx.reached
-    all_read: set[int] = set()  # ids of outputs tuples whose keys are all read
     for name, spec in ctx.specs.items():
-        if name not in reached or spec.problems or id(spec.outputs) in all_read:
+        if name not in reached or spec.problems:
             continue
-        unread = [out.name for out in spec.outputs if out.name not in read]
-        if not unread:
-            all_read.add(id(spec.outputs))
-        for key in unread:
+        for key in [out.name for out in spec.outputs if out.name not in read]:
             ctx.report("LF302", "check.unread_output", node=name, key=key)

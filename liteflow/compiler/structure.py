@@ -5,6 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from ..definitions.spec import problem_diagnostics
+from ..definitions.wiring import EdgeDecl
 from .build import CompileContext
 
 __all__ = ["check_cycles", "check_reachability", "check_signatures"]
@@ -21,13 +22,15 @@ def check_signatures(ctx: CompileContext) -> None:
 
 
 def check_reachability(ctx: CompileContext) -> None:
-    """LF202: every node must be reachable from an entry."""
+    """LF202: every node must be reachable from an entry (`nx.descendants`)."""
     if not ctx.specs:
-        ctx.report("LF202", "check.empty_flow")
+        ctx.report("LF202", "builder.empty" if ctx.builder else "check.empty_flow")
         return
     if not ctx.entries:
-        ctx.report("LF202", "check.no_entry")
+        ctx.report("LF202", "builder.no_entry" if ctx.builder else "check.no_entry")
         return
+    if any(d.code == "LF201" for d in ctx.diagnostics):
+        return  # a misspelt or doubled name may be what cut them off: LF201 says it
     reached = ctx.reached
     for name in ctx.specs:
         if name not in reached:
@@ -38,19 +41,35 @@ def check_reachability(ctx: CompileContext) -> None:
 def check_cycles(ctx: CompileContext) -> None:
     """LF203: a cycle made only of unconditional edges runs until the superstep limit.
 
-    Joins are left out: a join waits for all its parents, so a cycle through one can stall.
+    A join counts as unconditional once every parent sits unconditionally downstream of
+    its target: each pass round the cycle then finishes all parents again, so the join
+    fires again. A join with a parent off the cycle (or behind a condition) may stall.
     """
-    remaining = _nodes_on_plain_cycles(ctx)
-    if not remaining:
-        return
+    graph = ctx.graph
+    if nx.is_directed_acyclic_graph(graph):
+        return  # no cycle at all: the common case, settled in one linear pass
     plain: nx.DiGraph[str] = nx.DiGraph()
-    plain.add_nodes_from(remaining)
-    wiring_line: dict[tuple[str, str], tuple[str, int]] = {}
-    for src in remaining:
-        for dst, kind, edge, _key in ctx.succ[src]:
-            if kind == "plain" and dst in remaining:
-                plain.add_edge(src, dst)
-                wiring_line.setdefault((src, dst), (edge.file, edge.line))
+    plain.add_nodes_from(graph)
+    joins: dict[int, EdgeDecl] = {}
+    for src, dst, way in ctx.ways():
+        if way.kind == "plain":
+            if not plain.has_edge(src, dst):
+                plain.add_edge(src, dst, decl=way.decl)
+        elif way.kind == "join":
+            joins.setdefault(id(way.decl), way.decl)
+    pending = list(joins.values())
+    changed = True
+    while changed and pending:
+        changed = False
+        for edge in list(pending):
+            target = edge.targets[0].name
+            below = nx.descendants(plain, target) | {target}
+            if all(parent.name in below for parent in edge.sources):
+                for parent in edge.sources:
+                    if not plain.has_edge(parent.name, target):
+                        plain.add_edge(parent.name, target, decl=edge)
+                pending.remove(edge)
+                changed = True
     order = {name: i for i, name in enumerate(ctx.specs)}
     for component in nx.strongly_connected_components(plain):
         if len(component) == 1:
@@ -58,32 +77,9 @@ def check_cycles(ctx: CompileContext) -> None:
             if not plain.has_edge(only, only):
                 continue
         cycle = _cycle_in(plain, component, order)
-        file, line = wiring_line[(cycle[-1], cycle[0])]
-        ctx.report("LF203", "check.endless_cycle", node=cycle[0], file=file, line=line,
-                   cycle=" → ".join([*cycle, cycle[0]]))
-
-
-def _nodes_on_plain_cycles(ctx: CompileContext) -> set[str]:
-    """Nodes left after peeling off, repeatedly, those with no incoming plain edge.
-
-    What remains holds every plain-edge cycle (plus nodes downstream of one); for the
-    common acyclic flow nothing remains and networkx is not needed at all.
-    """
-    indegree = dict.fromkeys(ctx.specs, 0)
-    for out in ctx.succ.values():
-        for dst, kind, _edge, _key in out:
-            if kind == "plain":
-                indegree[dst] += 1
-    ready = [name for name, degree in indegree.items() if degree == 0]
-    while ready:
-        name = ready.pop()
-        del indegree[name]
-        for dst, kind, _edge, _key in ctx.succ[name]:
-            if kind == "plain":
-                indegree[dst] -= 1
-                if indegree[dst] == 0:
-                    ready.append(dst)
-    return set(indegree)
+        closing: EdgeDecl = plain.edges[cycle[-1], cycle[0]]["decl"]
+        ctx.report("LF203", "check.endless_cycle", node=cycle[0], file=closing.file,
+                   line=closing.line, cycle=" → ".join([*cycle, cycle[0]]))
 
 
 def _cycle_in(graph: nx.DiGraph[str], component: set[str], order: dict[str, int]) -> list[str]:

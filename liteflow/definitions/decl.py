@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .spec import InputSpec, NodeSpec, OutputSpec, Problem
 from .wiring import EdgeDecl
@@ -30,5 +31,10 @@ class FlowDecl:
     check_types: bool = True
     version: str | None = None
     problems: tuple[Problem, ...] = ()
-    # A builder workflow: inputs come from its initial state, not a signature.
-    open_inputs: bool = False
+    # "builder": a `Workflow` or `Graph`, whose inputs come from its initial state (not a
+    # signature) and whose mistakes are worded for the builder API.
+    kind: Literal["flow", "builder"] = "flow"
+    # Builder edges (source, target, file, line) and entries naming nodes the builder does
+    # not have: the compiler reports them (LF201).
+    unknown_edges: tuple[tuple[str, str, str, int], ...] = ()
+    unknown_entries: tuple[str, ...] = ()

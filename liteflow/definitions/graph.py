@@ -2,8 +2,8 @@
 
 A `Graph` becomes a `FlowDecl` — the same declaration a traced `@flow` produces — and
 is compiled by the same compiler into the same `Plan`. Mistakes only a builder can
-make (an edge naming an unknown node, two nodes with one name, no entry) are found
-here and reported as compiler diagnostics (LF201, LF202) when the graph is compiled.
+make (an edge naming an unknown node, two nodes with one name, no entry) are reported
+by the compiler (LF201, LF202) in the builder's wording.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..core.errors import FlowCompileError, FlowDefinitionError
-from ..core.suggest import did_you_mean
 from ..plan import Plan
 from ._adapt import CONTEXT_PARAM, adapt, adapt_fallback, call_shape, is_async_callable
 from ._runnable import Drawable
@@ -32,22 +31,6 @@ NodeResult: TypeAlias = Mapping[str, Any] | None
 # `fn(inputs)` or `fn(inputs, **context)`, sync or async, returning a dict of writes.
 NodeExecutor: TypeAlias = Callable[..., Any]
 Site = tuple[str, int]
-
-class Hint:
-    """A did-you-mean sentence rendered in the language of the message that shows it."""
-
-    __slots__ = ("name", "options")
-
-    def __init__(self, name: str, options: tuple[str, ...]) -> None:
-        self.name = name
-        self.options = options
-
-    def __format__(self, spec: str) -> str:
-        return did_you_mean(self.name, self.options)
-
-    def __repr__(self) -> str:
-        return f"Hint({self.name!r})"
-
 
 class Node:
     """A builder node: a name and what to run.
@@ -210,16 +193,9 @@ class Graph(Drawable):
         """Compile once (cached), never raising: the plan (None on errors) and diagnostics."""
         if self._compiled is None:
             from ..compiler import compile_decl
-            from .spec import problem_diagnostics
 
-            decl, found = self._declare()
-            if any(d.severity == "error" for d in found):
-                for spec in decl.nodes:
-                    found.extend(problem_diagnostics(spec, self.name))
-                self._compiled = (None, tuple(found))
-            else:
-                plan, diagnostics = compile_decl(decl)
-                self._compiled = (plan, (*found, *diagnostics))
+            plan, diagnostics = compile_decl(self._declare())
+            self._compiled = (plan, tuple(diagnostics))
         return self._compiled
 
     @property
@@ -236,67 +212,41 @@ class Graph(Drawable):
         return plan
 
     def _declaration(self) -> FlowDecl:
-        return self._declare()[0]
+        return self._declare()
 
-    def _declare(self) -> tuple[FlowDecl, list[Diagnostic]]:
-        """The `FlowDecl` of this graph, and the builder mistakes found on the way."""
-        from ..core.diagnostics import Diagnostic
-
-        flow = self.name
-        found: list[Diagnostic] = []
+    def _declare(self) -> FlowDecl:
+        """The `FlowDecl` of this graph. Nothing is judged here: the compiler reports
+        duplicate names, edges and entries naming unknown nodes, and a missing entry."""
         specs: dict[str, NodeSpec] = {}
-        sites: dict[str, Site] = {}
+        nodes = []
         for item in self.nodes:
             spec = item.to_spec()
-            if spec.name in specs:
-                file, line = sites[spec.name]
-                found.append(Diagnostic("LF201", "builder.duplicate_node", {
-                    "flow": flow, "name": spec.name, "other": f"{file}:{line}"},
-                    *item.site, 1, flow, spec.name))
-                continue
-            specs[spec.name] = spec
-            sites[spec.name] = item.site
-        if not specs:
-            found.append(Diagnostic("LF202", "builder.empty", {"flow": flow}, *self.site, 1,
-                                    flow, None))
+            specs.setdefault(spec.name, spec)
+            nodes.append(spec)
         edges: list[EdgeDecl] = []
+        unknown: list[tuple[str, str, str, int]] = []
         for edge in self.edges:
-            missing = [end for end in (edge.src, edge.dst) if end not in specs]
-            for name in dict.fromkeys(missing):
-                found.append(Diagnostic("LF201", "builder.unknown_node", {
-                    "flow": flow, "src": edge.src, "dst": edge.dst, "name": name,
-                    "hint": Hint(name, tuple(specs))}, *edge.site, 1, flow, name))
-            if missing:
+            if edge.src not in specs or edge.dst not in specs:
+                unknown.append((edge.src, edge.dst, *edge.site))
                 continue
             kind: EdgeKind = "plain" if edge.condition is None else "when"
-            edges.append(EdgeDecl(kind, (specs[edge.src],), (specs[edge.dst],), *edge.site,
-                                  condition=edge.condition))
-        entries = []
-        for name in self.entries:
-            if name in specs:
-                entries.append(specs[name])
-            else:
-                found.append(Diagnostic("LF201", "builder.unknown_entry", {
-                    "flow": flow, "name": name, "hint": Hint(name, tuple(specs))},
-                    *self.site, 1, flow, name))
-        if specs and not self.entries:
-            targets = {e.targets[0].name for e in edges}
-            if all(name in targets for name in specs):
-                found.append(Diagnostic("LF202", "builder.no_entry", {"flow": flow},
-                                        *self.site, 1, flow, None))
-        decl = FlowDecl(
-            name=flow,
+            edges.append(EdgeDecl(kind=kind, sources=(specs[edge.src],),
+                                  targets=(specs[edge.dst],), file=edge.site[0],
+                                  line=edge.site[1], condition=edge.condition))
+        return FlowDecl(
+            name=self.name,
             file=self.site[0],
             line=self.site[1],
-            inputs=tuple(InputSpec(key, Any, True) for key in self.inputs),
+            inputs=tuple(InputSpec(name=key, hint=Any, required=True) for key in self.inputs),
             outputs=(),
-            nodes=tuple(specs.values()),
+            nodes=tuple(nodes),
             edges=tuple(edges),
-            entries=tuple(entries),
+            entries=tuple(specs[name] for name in self.entries if name in specs),
             max_supersteps=self.max_supersteps,
-            open_inputs=True,
+            kind="builder",
+            unknown_edges=tuple(unknown),
+            unknown_entries=tuple(name for name in self.entries if name not in specs),
         )
-        return decl, found
 
     def __repr__(self) -> str:
         return f"Graph({self.name!r}, nodes={[n.node_id for n in self.nodes]})"

@@ -13,15 +13,14 @@ import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal, get_args, get_origin
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, get_args, get_origin
 
 import typing_extensions
 from typing_extensions import is_typeddict
 
 from ..core.context import Context
 from ..core.diagnostics import Diagnostic, def_position
-from ..core.fastinit import fast_init
 from ..core.merge import UpdateStrategy
 from .config import NodeConfig
 
@@ -32,9 +31,7 @@ Reducer = UpdateStrategy | Callable[[Any, Any], Any]
 NodeKind = Literal["function", "flow", "builder"]
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
-class InputSpec:
+class InputSpec(NamedTuple):
     """One input: a parameter name that is a state key."""
 
     name: str
@@ -43,9 +40,7 @@ class InputSpec:
     default: Any = None
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
-class OutputSpec:
+class OutputSpec(NamedTuple):
     """One output key of a node's return TypedDict, with its merge strategy."""
 
     name: str
@@ -62,10 +57,12 @@ class Problem:
     fields: Mapping[str, Any]
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class NodeSpec:
-    """Everything known about one node before it is compiled into a plan."""
+    """Everything known about one node before it is compiled into a plan.
+
+    Compared by identity: the compiler tells two same-named nodes apart by it.
+    """
 
     name: str
     fn: Callable[..., Any]
@@ -81,7 +78,7 @@ class NodeSpec:
     # Builder nodes receive the whole state as one dict and may write any key.
     takes_state: bool = False
     open_outputs: bool = False
-    fallback_spec: NodeSpec | None = field(default=None, compare=False)
+    fallback_spec: NodeSpec | None = None
 
     @property
     def input_names(self) -> tuple[str, ...]:
@@ -148,7 +145,7 @@ def _typeddict_outputs(hint: Any) -> tuple[OutputSpec, ...]:
     outputs = []
     for key, raw in fields.items():
         bare, reducer = split_annotated(raw)
-        outputs.append(OutputSpec(key, bare, key in required, reducer))
+        outputs.append(OutputSpec(name=key, hint=bare, required=key in required, reducer=reducer))
     return tuple(outputs)
 
 
@@ -256,7 +253,8 @@ def read_inputs(
             context_param = name
             continue
         has_default = default is not inspect.Parameter.empty
-        inputs.append(InputSpec(name, hint, not has_default, default if has_default else None))
+        inputs.append(InputSpec(name=name, hint=hint, required=not has_default,
+                                default=default if has_default else None))
     return tuple(inputs), context_param, problems
 
 
@@ -311,50 +309,24 @@ def spec_from_function(
     # collectable object more per node.
     if type(fn) is types.FunctionType and getattr(fn, "__wrapped__", None) is None:
         code = fn.__code__
-        known_code = _BY_CODE.get(id(code))
-        if (known_code is not None and known_code[0] is code
-                and known_code[1] is fn.__defaults__ and fn.__kwdefaults__ is None
-                and config.fallback is None
-                and _same_annotations(fn.__annotations__, known_code[2])
-                and getattr(fn, "__signature__", None) is None):
-            # Another node from the same factory: nothing new to read.
-            return NodeSpec(name, fn, bool(code.co_flags & inspect.CO_COROUTINE),
-                            known_code[3], known_code[4], known_code[5], config,
-                            code.co_filename, code.co_firstlineno, kind)
         file, line = code.co_filename, code.co_firstlineno
         is_async = bool(code.co_flags & inspect.CO_COROUTINE)
     else:
         file, line = source_of(fn)
         is_async = inspect.iscoroutinefunction(inspect.unwrap(fn))
     problems: list[Problem] = []
-    hints: dict[str, Any] | None = None
+    hints: dict[str, Any] = {}
     try:
         hints = function_hints(fn, localns)
     except Exception as exc:
         problems.append(Problem("problem.unresolvable_hints", {"node": name, "error": exc}))
-    key = _signature_key(fn, hints)
-    known = None
-    if key is not None:
-        try:
-            known = _SIGNATURES.get(key)
-        except TypeError:  # an unhashable hint
-            key = None
-    if known is not None and known[0] is fn.__defaults__:
-        _, inputs, context_param, outputs = known
-        _remember_code(fn, inputs, outputs, context_param)  # the factory's latest annotations
-    else:
-        inputs, context_param, outputs = _read_signature(fn, name, hints or {}, problems)
-        if key is not None and not problems:
-            if len(_SIGNATURES) >= _MAX_SIGNATURES:
-                _SIGNATURES.clear()
-            _SIGNATURES[key] = (fn.__defaults__, inputs, context_param, outputs)
-            _remember_code(fn, inputs, outputs, context_param)
+    inputs, context_param, outputs = _read_signature(fn, name, hints, problems)
     fallback_spec = None
     if config.fallback is not None:
         fallback_spec = spec_from_function(config.fallback, NodeConfig(name=f"{name}.fallback"))
-    # Positional (in field order): matching a dozen keywords costs a fifth of the call.
-    return NodeSpec(name, fn, is_async, inputs, outputs, context_param, config, file, line,
-                    kind, tuple(problems), fallback_spec=fallback_spec)
+    return NodeSpec(name=name, fn=fn, is_async=is_async, inputs=inputs, outputs=outputs,
+                    context_param=context_param, config=config, file=file, line=line,
+                    kind=kind, problems=tuple(problems), fallback_spec=fallback_spec)
 
 
 def _read_signature(
@@ -370,57 +342,6 @@ def _read_signature(
         outputs, output_problems = read_outputs(hints["return"], name)
         problems += output_problems
     return inputs, context_param, outputs
-
-
-# Nodes made by one factory share a code object, hints and defaults, hence a signature:
-# it is read once. Only plain functions that read without a problem are remembered, keyed
-# by their resolved hints (string annotations may resolve differently per namespace); the
-# entry pins the defaults tuple, compared by identity, so that equal but distinct
-# defaults (1 and 1.0) are never confused.
-_SignatureKey = tuple[types.CodeType, tuple[tuple[str, Any], ...]]
-_SIGNATURES: dict[_SignatureKey, tuple[tuple[Any, ...] | None, tuple[InputSpec, ...],
-                                       str | None, tuple[OutputSpec, ...]]] = {}
-_MAX_SIGNATURES = 4096
-
-
-# The same, one step earlier: by code object (its id, the entry keeping it alive) and the
-# annotations as written, so that another node from one factory skips reading its hints.
-# Only annotations without strings qualify: what a string means depends on the namespace
-# where the function was defined, which may differ between two calls of the factory.
-_BY_CODE: dict[int, tuple[types.CodeType, tuple[Any, ...] | None, dict[str, Any],
-                          tuple[InputSpec, ...], tuple[OutputSpec, ...], str | None]] = {}
-
-
-def _remember_code(fn: Callable[..., Any], inputs: tuple[InputSpec, ...],
-                   outputs: tuple[OutputSpec, ...], context_param: str | None) -> None:
-    annotations = dict(fn.__annotations__)
-    if any(isinstance(value, str) for value in annotations.values()):
-        return
-    if len(_BY_CODE) >= _MAX_SIGNATURES:
-        _BY_CODE.clear()
-    code = fn.__code__
-    _BY_CODE[id(code)] = (code, fn.__defaults__, annotations,
-                          inputs, outputs, context_param)
-
-
-def _same_annotations(annotations: dict[str, Any], known: dict[str, Any]) -> bool:
-    """Whether a function's annotations are those remembered: the same objects (or equal
-    ones, as `list[int]` written twice), no string among them."""
-    if annotations is known:
-        return True
-    try:
-        return annotations == known
-    except Exception:  # an annotation whose `==` does not answer a bool
-        return False
-
-
-def _signature_key(fn: Callable[..., Any], hints: dict[str, Any] | None
-                   ) -> _SignatureKey | None:
-    if (hints is None or type(fn) is not types.FunctionType or fn.__kwdefaults__
-            or getattr(fn, "__wrapped__", None) is not None
-            or getattr(fn, "__signature__", None) is not None):
-        return None  # wrappers, `__signature__` overrides, keyword-only defaults
-    return (fn.__code__, tuple(hints.items()))
 
 
 def _name(hint: Any) -> str:

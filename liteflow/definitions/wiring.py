@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..core.errors import FlowDefinitionError
-from ..core.fastinit import fast_init
 from .spec import NodeSpec
 
 __all__ = [
@@ -61,10 +60,9 @@ START = _Terminal("START")
 END = _Terminal("END")
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class EdgeDecl:
-    """One declared edge (or, for joins and routes, one edge group)."""
+    """One declared edge (or, for joins and routes, one edge group); compared by identity."""
 
     kind: EdgeKind
     sources: tuple[NodeSpec, ...]
@@ -120,7 +118,8 @@ class Recorder:
                     seen.add(id(spec))
                     self.nodes.append(spec)
         file, line = user_site()
-        self.edges.append(EdgeDecl(kind, sources, targets, file, line, condition, route_map))
+        self.edges.append(EdgeDecl(kind=kind, sources=sources, targets=targets, file=file,
+                                   line=line, condition=condition, route_map=route_map))
 
     def plain(self, source: NodeSpec, target: NodeSpec, file: str, line: int) -> None:
         """`edge("plain", ...)` for one source and one target, at a known site."""
@@ -131,7 +130,8 @@ class Recorder:
         if id(target) not in seen:
             seen.add(id(target))
             self.nodes.append(target)
-        self.edges.append(EdgeDecl("plain", (source,), (target,), file, line))
+        self.edges.append(EdgeDecl(kind="plain", sources=(source,), targets=(target,), file=file,
+                                   line=line))
 
 
 _CURRENT: ContextVar[Recorder | None] = ContextVar("liteflow_recorder", default=None)

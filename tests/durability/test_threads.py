@@ -58,8 +58,8 @@ def test_a_thread_continues_turn_by_turn_like_a_chat(tmp_path: Path) -> None:
     # Another process, the same file: the thread goes on where it was.
     again = 聊天.with_options(thread_id="用户-42", checkpointer=SqliteCheckpointer(db))
     second = again.run(messages=["再见"])
-    assert second.output == {"messages": ["你好", "助手：收到「你好」", "再见", "助手：收到「再见」"],
-                             "turns": 2}
+    assert second.output == {
+        "messages": ["你好", "助手：收到「你好」", "再见", "助手：收到「再见」"], "turns": 2}
     assert second.supersteps == 1
     other = again.with_options(thread_id="用户-43").run(messages=["新的"])
     assert other.output["turns"] == 1

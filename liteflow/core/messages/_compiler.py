@@ -133,9 +133,10 @@ MESSAGES: dict[str, Msg] = {
         "output"),
     # LF204 / LF301: joins and parallel writes
     "check.join_conditional": Msg(
-        "流程「{flow}」：汇合节点「{node}」的父节点「{parent}」位于条件边之后，所以「{node}」可能永远不会运行",
-        "flow '{flow}': parent '{parent}' of join node '{node}' sits behind a conditional "
-        "edge, so '{node}' may never run"),
+        "流程「{flow}」：汇合节点「{node}」的父节点「{parent}」位于其他父节点没有的条件"
+        "（.when 或 route）之后，所以「{node}」可能永远不会运行",
+        "flow '{flow}': parent '{parent}' of join node '{node}' sits behind a condition "
+        "(.when or route) that the other parents do not share, so '{node}' may never run"),
     "check.parallel_overwrite": Msg(
         "流程「{flow}」：节点「{other}」和「{node}」总在同一超步运行，并且都写入 OVERWRITE 键「"
         "{key}」；"

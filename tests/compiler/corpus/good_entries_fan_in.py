@@ -1,5 +1,5 @@
-"""LF101: `a >> c` plus `b >> c` lets c run after either parent alone, so a key only
-`a` produces is not guaranteed (a join `[a, b] >> c` would be fine)."""
+"""Two entries run together in the first superstep, so `甲 >> 相加` plus `乙 >> 相加`
+runs 相加 once, in the second, with both keys defined."""
 from typing import TypedDict
 
 from liteflow import flow, node
@@ -28,7 +28,7 @@ def 乙(x: int) -> 乙出:
 
 
 @node
-def 相加(甲值: int, 乙值: int) -> 和:  # expect: LF101 LF101
+def 相加(甲值: int, 乙值: int) -> 和:
     return {"total": 甲值 + 乙值}
 
 
