@@ -63,6 +63,7 @@ class PlanInput(NamedTuple):
     check: Checker | None
     type_name: str
     default: Any = None
+    hint: Any = None  # the declared type (checkpoints restore the classes it names)
 
 
 class PlanOutput(NamedTuple):
@@ -70,6 +71,7 @@ class PlanOutput(NamedTuple):
     required: bool
     check: Checker | None
     type_name: str
+    hint: Any = None
 
 
 @dataclass(frozen=True, slots=True)

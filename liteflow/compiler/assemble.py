@@ -160,13 +160,13 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
 def _input(spec: InputSpec, checks: bool) -> PlanInput:
     return PlanInput(key=spec.name, param=spec.name, required=spec.required,
                      check=make_checker(spec.hint) if checks else None,
-                     type_name=_describe(spec.hint), default=spec.default)
+                     type_name=_describe(spec.hint), default=spec.default, hint=spec.hint)
 
 
 def _output(spec: OutputSpec, checks: bool) -> PlanOutput:
     return PlanOutput(key=spec.name, required=spec.required,
                       check=make_checker(spec.hint) if checks else None,
-                      type_name=_describe(spec.hint))
+                      type_name=_describe(spec.hint), hint=spec.hint)
 
 
 def _retry(retries: int, delay: float, backoff: float, max_delay: float,

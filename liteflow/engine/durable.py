@@ -91,11 +91,10 @@ def _strategies(plan: Plan) -> dict[str, Any]:
 def _declared_classes(plan: Plan) -> frozenset[type]:
     from ..checkpoint import classes_in_hints
 
-    hints: list[Any] = []
+    hints: list[Any] = [o.hint for o in plan.outputs] + [i.hint for i in plan.inputs]
     for node in plan.nodes:
-        hints += [getattr(i, "hint", None) for i in node.inputs]
-        hints += [getattr(o, "hint", None) for o in node.outputs.values()]
-    hints += [getattr(i, "hint", None) for i in plan.inputs]
+        hints += [i.hint for i in node.inputs]
+        hints += [o.hint for o in node.outputs.values()]
     return classes_in_hints(h for h in hints if h is not None)
 
 
@@ -115,8 +114,11 @@ class Durable:
         spec = ThreadSpec(thread_id=self.thread_id, flow=plan.name, flow_version=plan.version,
                           fingerprint=plan.fingerprint, shape=self.shape + "\n#" + shape_hash,
                           run_id=run_id)
+        # The store decodes what it loads: it may restore the classes the flow declares
+        # (and those of `Serde(allow=...)`), nothing else.
+        self.store.serde = self.store.serde.bind(_declared_classes(plan))
         self.journal: Journal = Journal(
-            self.store, spec, serde=self.store.serde.bind(_declared_classes(plan)),
+            self.store, spec, serde=self.store.serde,
             durability=options.durability or "sync", node_names=plan.node_names)
         self.strategies = _strategies(plan)
 

@@ -301,3 +301,29 @@ def test_builder_workflows_and_subflows_checkpoint_with_their_parent(tmp_path: P
 def test_bad_durability_is_refused_at_with_options() -> None:
     with pytest.raises(FlowDefinitionError, match="durability"):
         计数流程.with_options(durability="sometimes")  # type: ignore[arg-type]
+
+
+@node
+async def 慢票(x: int) -> 票出:
+    if x == 2 and not 慢票_seen:
+        慢票_seen.append(x)
+        raise RuntimeError("第一次失败")
+    return {"tickets": [票据(x, "重来")], "keys": []}
+
+
+慢票_seen: list[int] = []
+
+
+@flow(output=票出)
+def 慢票流程(k: int) -> None:
+    START >> 源
+    源 >> each("xs", 慢票, item="x")
+
+
+def test_resumed_nodes_get_the_declared_classes_back_not_inert_values(tmp_path: Path) -> None:
+    app = 慢票流程.with_options(thread_id="慢", checkpointer=f"sqlite:///{tmp_path}/q.db")
+    with pytest.raises(NodeError):
+        app.run(k=4)
+    result = app.resume()
+    assert result.output["tickets"] == [票据(i, "重来") for i in range(4)]
+    assert all(type(t) is 票据 for t in result.final_state["tickets"])
