@@ -10,13 +10,13 @@ from typing import Any
 from .errors import InterruptNotSupportedError
 from .events import CustomEvent, EventBus, TokenEvent
 
-__all__ = ["Context", "RunInfo", "current_context", "run_of"]
+__all__ = ["Context", "NodeInterrupt", "RunInfo", "current_context", "interrupt_id", "run_of"]
 
 
 class RunInfo:
     """Facts of one run shared by every node call in it (built once per run)."""
 
-    __slots__ = ("branch", "bus", "deps", "flow", "run_id", "thread_id")
+    __slots__ = ("answers", "asked", "branch", "bus", "deps", "flow", "run_id", "thread_id")
 
     def __init__(
         self,
@@ -34,6 +34,34 @@ class RunInfo:
         self.deps = deps
         self.bus = bus
         self.branch = branch
+        # Stored answers by (superstep, node, instance, seq); None: the run has no
+        # checkpointer, so it cannot pause.
+        self.answers: Mapping[tuple[int, str, int, int], Any] | None = None
+        # How many times each call (superstep, node, instance, attempt) asked so far.
+        self.asked: dict[tuple[int, str, int, int], int] = {}
+
+
+class NodeInterrupt(BaseException):
+    """Raised by `Context.interrupt` when no answer is stored: the run pauses here.
+
+    A `BaseException`, like `KeyboardInterrupt`: a node's own `except Exception`, its
+    `retry_on` and its `fallback` never catch it, and it is not a failure.
+    """
+
+    def __init__(self, node: str, instance: int, seq: int, payload: Any,
+                 expect: Any = None) -> None:
+        super().__init__(node, seq)
+        self.node = node
+        self.instance = instance
+        self.seq = seq
+        self.payload = payload
+        self.expect = expect
+
+
+def interrupt_id(node: str, instance: int, seq: int, superstep: int, mapped: bool) -> str:
+    """The readable, stable id of one question: `审批#0@3`, in an `each`: `审批[2]#0@3`."""
+    where = f"[{instance}]" if mapped else ""
+    return f"{node}{where}#{seq}@{superstep}"
 
 
 class Context:
@@ -93,12 +121,27 @@ class Context:
             bus.emit(TokenEvent(self._run.flow, self._run.run_id, self.node, self.superstep,
                                 token))
 
-    def interrupt(self, payload: Any) -> Any:
-        """Pause the run for a human; returns the value given to `resume`.
+    def interrupt(self, payload: Any, expect: Any = None) -> Any:
+        """Ask a person: pause the run with `payload`; returns the answer given to `resume`.
 
-        Needs a checkpointer to keep the paused run.
+        The node runs again from its start when the answer arrives, and this call then
+        returns it (a second `interrupt` in the same node asks the next question). With
+        `expect=` (a type, TypedDict or pydantic model) the answer is checked in
+        `resume()`, before anything runs. Needs a checkpointer to keep the paused run.
         """
-        raise InterruptNotSupportedError(flow=self.flow, node=self.node)
+        run = self._run
+        if run.answers is None:
+            raise InterruptNotSupportedError(flow=self.flow, node=self.node)
+        call = (self.superstep, self.node, self.instance, self.attempt)
+        seq = run.asked.get(call, 0)
+        run.asked[call] = seq + 1
+        key = (self.superstep, self.node, self.instance, seq)
+        if key in run.answers:
+            answer = run.answers[key]
+            # A pydantic model is stored as its fields and handed back as the model.
+            validate = getattr(expect, "model_validate", None)
+            return validate(answer) if validate is not None else answer
+        raise NodeInterrupt(self.node, self.instance, seq, payload, expect)
 
     def __repr__(self) -> str:
         return (f"Context(flow={self.flow!r}, node={self.node!r}, superstep={self.superstep}, "

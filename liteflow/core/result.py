@@ -8,10 +8,22 @@ from typing import Any, Generic, Literal, TypeVar
 from .reprs import short_repr
 from .state import State
 
-__all__ = ["Interrupt", "RunResult", "RunStatus"]
+__all__ = ["NOTHING", "Interrupt", "RunResult", "RunStatus", "Snapshot"]
 
 OutT = TypeVar("OutT")
 RunStatus = Literal["completed", "interrupted"]
+
+
+class _Nothing:
+    """`resume()` was given no answer: continue with what is stored."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOTHING"
+
+
+NOTHING: Any = _Nothing()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +60,17 @@ class RunResult(Generic[OutT]):
                 f"supersteps={self.supersteps}, duration={self.duration:.6f}, "
                 f"run_id={self.run_id!r}, thread_id={self.thread_id!r}, "
                 f"final_state={self.final_state!r})")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A thread at one checkpoint (`flow.state(step=...)`): the state after that
+    superstep, the nodes that run next, and the questions waiting there."""
+
+    values: State
+    next: tuple[str, ...]
+    step: int
+    branch: str
+    checkpoint_id: str
+    interrupts: tuple[Interrupt, ...]
+    status: str

@@ -17,13 +17,16 @@ from collections.abc import AsyncGenerator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypeVar
 
 from ..core.events import Event, EventListener
+from ..core.result import NOTHING
 from ..plan import Plan
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ..checkpoint import CheckpointInfo
     from ..core.diagnostics import Diagnostic
-    from ..core.result import RunResult
+    from ..core.result import RunResult, Snapshot
+    from ..engine.durable import Durable
     from ..engine.executor import Executor
     from ..engine.options import Durability, RunOptions
     from .decl import FlowDecl
@@ -155,30 +158,101 @@ class Runnable(Drawable, Generic[P, R]):
         no_running_loop(self.name, "stream", "astream")
         yield from iterate_events(self.astream(*args, **kwargs))
 
-    def resume(self, *, allow_code_change: bool = False) -> RunResult[R]:
-        """Continue this thread from its last committed superstep (after a crash, a
-        Ctrl-C or a failure that was fixed): nothing committed runs again, and calls that
-        had finished in the interrupted superstep are reused.
+    def resume(self, value: Any = NOTHING, *, from_step: int | None = None,
+               update: Mapping[str, Any] | None = None,
+               allow_code_change: bool = False) -> RunResult[R]:
+        """Continue this thread from its last committed superstep: after a question
+        (`value` is the answer, or `{interrupt_id: answer, ...}` when several wait), a
+        crash, a Ctrl-C or a failure that was fixed. Nothing committed runs again, and
+        calls that had finished in the stopped superstep are reused.
 
-        Under a changed flow it fails before running anything: another `version` is a
-        `FlowVersionMismatchError`, another shape a `CheckpointMismatchError`; changed
-        code alone is allowed with `allow_code_change=True`.
+        The answer is checked and stored before anything runs. Under a changed flow it
+        fails before running anything: another `version` is a `FlowVersionMismatchError`,
+        another shape a `CheckpointMismatchError`; changed code alone is allowed with
+        `allow_code_change=True`. `from_step=k` first forks a new branch after step k
+        (with `update` applied, as `update_state` would) and runs that branch.
         """
         from ..engine.loop import no_running_loop, run_plan
 
         no_running_loop(self.name, "resume", "aresume")
-        self._needs_checkpointer("resume")
+        self._travel(from_step, update, "resume")
         return self._result(run_plan(self.plan, self._options, None, resume=True,
-                                     allow_code_change=allow_code_change))
+                                     allow_code_change=allow_code_change, value=value))
 
-    async def aresume(self, *, allow_code_change: bool = False) -> RunResult[R]:
+    async def aresume(self, value: Any = NOTHING, *, from_step: int | None = None,
+                      update: Mapping[str, Any] | None = None,
+                      allow_code_change: bool = False) -> RunResult[R]:
         """Async version of `resume`."""
+        import asyncio
+
         from ..engine.runner import PregelRunner
 
-        self._needs_checkpointer("aresume")
+        await asyncio.to_thread(self._travel, from_step, update, "aresume")
         runner = PregelRunner(self.plan, self._options)
-        return self._result(await runner.run(None, resume=True,
+        return self._result(await runner.run(None, resume=True, value=value,
                                              allow_code_change=allow_code_change))
+
+    def _travel(self, from_step: int | None, update: Mapping[str, Any] | None,
+                method: str) -> None:
+        self._needs_checkpointer(method)
+        if from_step is not None:
+            self._durable().fork(from_step)
+        if update is not None:
+            self._durable().update(update, None)
+
+    # -- history and time travel -------------------------------------------------------
+
+    def history(self, branch: str | None = None,
+                limit: int | None = None) -> list[CheckpointInfo]:
+        """The thread's checkpoints, oldest first (every branch's, or one branch's lineage)."""
+        self._needs_checkpointer("history")
+        return self._durable().history(branch, limit)
+
+    def state(self, step: int | None = None, branch: str | None = None) -> Snapshot:
+        """The thread after superstep `step` (default: now)."""
+        self._needs_checkpointer("state")
+        return self._durable().snapshot(step, branch)
+
+    def update_state(self, values: Mapping[str, Any], *,
+                     as_node: str | None = None) -> CheckpointInfo:
+        """Write `values` as a new step, merged with each key's strategy, as if `as_node`
+        had returned them (its edges pick what runs next); `resume()` continues from it."""
+        self._needs_checkpointer("update_state")
+        return self._durable().update(values, as_node)
+
+    def fork(self, step: int) -> Self:
+        """Start a new branch after `step` without running it (history is kept); the
+        returned flow's `resume()` runs it."""
+        self._needs_checkpointer("fork")
+        self._durable().fork(step)
+        return self
+
+    async def ahistory(self, branch: str | None = None,
+                       limit: int | None = None) -> list[CheckpointInfo]:
+        """Async version of `history`."""
+        import asyncio
+
+        return await asyncio.to_thread(self.history, branch, limit)
+
+    async def astate(self, step: int | None = None, branch: str | None = None) -> Snapshot:
+        """Async version of `state`."""
+        import asyncio
+
+        return await asyncio.to_thread(self.state, step, branch)
+
+    async def aupdate_state(self, values: Mapping[str, Any], *,
+                            as_node: str | None = None) -> CheckpointInfo:
+        """Async version of `update_state`."""
+        import asyncio
+
+        return await asyncio.to_thread(lambda: self.update_state(values, as_node=as_node))
+
+    def _durable(self) -> Durable:
+        import uuid
+
+        from ..engine.durable import Durable
+
+        return Durable(self.plan, self.options, uuid.uuid4().hex)
 
     def _needs_checkpointer(self, method: str) -> None:
         if self._options is None or self._options.checkpointer is None:

@@ -11,40 +11,52 @@ reused on resume instead of being run again.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..core.context import NodeInterrupt, interrupt_id
 from ..core.errors import (
+    AmbiguousResumeError,
     CheckpointError,
     CheckpointMismatchError,
     FlowInputError,
     FlowVersionMismatchError,
+    ResumeValueError,
     ThreadNotFinishedError,
 )
 from ..core.merge import MergeConflict, UpdateStrategy, merge_writes, merger_for
+from ..core.result import NOTHING, Interrupt, Snapshot
+from ..core.state import State
 from ..core.suggest import did_you_mean
-from ..core.typecheck import describe_value
+from ..core.typecheck import describe_type, describe_value
 from ..plan import Plan, PlanNode
 
 if TYPE_CHECKING:
-    from ..checkpoint import Checkpointer, Journal, Loaded
+    from ..checkpoint import Checkpointer, CheckpointInfo, Journal, Loaded, StoredInterrupt
     from .options import RunOptions
 
 __all__ = ["Durable", "Start", "open_store", "shape_of"]
+
+# What an interrupt id looks like (`审批#0@3`, `审批[2]#0@3`, `外层/审批#0@2`).
+_ID = re.compile(r".+#\d+@\d+")
 
 _BUILTINS = {merger_for(s): s for s in UpdateStrategy if s is not UpdateStrategy.OVERWRITE}
 
 
 @dataclass(slots=True)
 class Start:
-    """Where a durable run begins: values, active set, arrivals, step, reusable outputs."""
+    """Where a durable run begins: values, active set, arrivals, step, reusable outputs,
+    the answers its first superstep's questions have, and those still waiting."""
 
     values: dict[str, Any]
     active: tuple[int, ...]
     arrivals: dict[int, set[int]]
     step: int
     pending: Mapping[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    answers: dict[tuple[int, str, int, int], Any] = field(default_factory=dict)
+    waiting: tuple[Interrupt, ...] = ()
     done: bool = False  # the thread had already completed: nothing to run
 
 
@@ -125,9 +137,11 @@ class Durable:
     # -- opening ---------------------------------------------------------------------
 
     def start(self, inputs: Mapping[str, Any] | None, *, allow_code_change: bool,
-              prepare: Callable[[Plan, Mapping[str, Any]], dict[str, Any]]) -> Start:
+              prepare: Callable[[Plan, Mapping[str, Any]], dict[str, Any]],
+              value: Any = NOTHING) -> Start:
         """Begin this run: a new thread (step 0 holds the inputs), a new turn of a completed
-        thread (`inputs` given), or the continuation of an unfinished one (`inputs` None)."""
+        thread (`inputs` given), or the continuation of an unfinished one (`inputs` None),
+        first storing `value` as the answer to its pending question(s)."""
         journal = self.journal
         head = journal.begin()
         if head is None or head.step < 0:
@@ -144,9 +158,16 @@ class Durable:
         if inputs is None:
             loaded = journal.load()
             if head.status == "completed":
+                if value is not NOTHING:
+                    raise CheckpointError("checkpoint.nothing_pending", thread=self.thread_id,
+                                          flow=self.plan.name)
                 return Start(loaded.values, (), {}, loaded.step, done=True)
-            journal.set_status("running")
-            return _continue(loaded)
+            if value is not NOTHING:
+                loaded = self._answer(loaded, value)
+            start = self._continue(loaded)
+            if not start.waiting:
+                journal.set_status("running")
+            return start
         if head.status != "completed":
             raise ThreadNotFinishedError(thread=self.thread_id, flow=self.plan.name,
                                          status=head.status)
@@ -192,6 +213,142 @@ class Durable:
         self.journal.set_status("running")
         values.update(staged)
         return Start(values, plan.entries, {}, step)
+
+    def _continue(self, loaded: Loaded) -> Start:
+        arrivals = {int(k): set(v) for k, v in loaded.arrivals.items()}
+        names = self.plan.node_names
+        answers: dict[tuple[int, str, int, int], Any] = {}
+        waiting: list[Interrupt] = []
+        for asked in loaded.interrupts:
+            name = names[asked.node]
+            if asked.answered:
+                answers[(asked.step, name, asked.instance, asked.seq)] = asked.answer
+            else:
+                waiting.append(Interrupt(asked.interrupt_id, name, _question(asked.payload),
+                                         asked.step))
+        return Start(loaded.values, tuple(loaded.active), arrivals, loaded.step,
+                     dict(loaded.pending), answers, tuple(waiting))
+
+    def _answer(self, loaded: Loaded, value: Any) -> Loaded:
+        """Check and store the answer(s) before anything runs; returns the thread reloaded."""
+        waiting = [i for i in loaded.interrupts if not i.answered]
+        ids = [i.interrupt_id for i in waiting]
+        if not waiting:
+            raise CheckpointError("checkpoint.nothing_pending", thread=self.thread_id,
+                                  flow=self.plan.name)
+        if isinstance(value, Mapping) and value and set(value) <= set(ids):
+            given = dict(value)
+        elif (isinstance(value, Mapping) and value
+              and all(isinstance(k, str) and _ID.fullmatch(k) for k in value)):
+            unknown = next(k for k in value if k not in ids)
+            raise CheckpointError("checkpoint.answer_unknown", thread=self.thread_id,
+                                  interrupt=unknown, known=", ".join(ids))
+        elif len(waiting) == 1:
+            given = {ids[0]: value}
+        else:
+            raise AmbiguousResumeError(thread=self.thread_id, flow=self.plan.name, ids=ids)
+        by_id = {i.interrupt_id: i for i in waiting}
+        checked = {iid: self._checked(by_id[iid], answer) for iid, answer in given.items()}
+        self.journal.answers(checked)
+        return self.journal.load()
+
+    def _checked(self, asked: StoredInterrupt, answer: Any) -> Any:
+        expect = _expected(asked.payload)
+        if expect is None:
+            return answer
+        ok, fixed = _fits(expect, answer)
+        if not ok:
+            raise ResumeValueError(thread=self.thread_id, flow=self.plan.name,
+                                   node=self.plan.node_names[asked.node],
+                                   interrupt=asked.interrupt_id, expected=describe_type(expect),
+                                   actual=describe_value(answer))
+        return fixed
+
+    def interrupts(self, superstep: int, asked: Sequence[tuple[PlanNode, NodeInterrupt]]
+                   ) -> tuple[Interrupt, ...]:
+        """Store the questions of the paused `superstep` (durably, before returning)."""
+        from ..checkpoint import AskedInterrupt
+
+        rows = []
+        found = []
+        for node, signal in asked:
+            iid = interrupt_id(node.name, signal.instance, signal.seq, superstep,
+                               node.each is not None)
+            rows.append(AskedInterrupt(node.index, signal.instance, signal.seq, iid,
+                                       _stored_question(signal.payload, signal.expect)))
+            found.append(Interrupt(iid, node.name, signal.payload, superstep))
+        self.journal.interrupts(superstep, rows)
+        return tuple(found)
+
+    # -- history and time travel ---------------------------------------------------
+
+    def _head(self) -> Any:
+        head = self.journal.begin()
+        if head is None or head.step < 0:
+            raise CheckpointError("checkpoint.nothing_to_resume", thread=self.thread_id,
+                                  flow=self.plan.name)
+        return head
+
+    def history(self, branch: str | None, limit: int | None) -> list[CheckpointInfo]:
+        self._head()
+        return self.store.history(self.thread_id, branch=branch, limit=limit)
+
+    def snapshot(self, step: int | None, branch: str | None) -> Snapshot:
+        self._head()
+        loaded = self.journal.load(branch=branch, step=step)
+        start = self._continue(loaded)
+        names = self.plan.node_names
+        return Snapshot(State(loaded.values), tuple(names[i] for i in loaded.active),
+                        loaded.step, loaded.branch, loaded.checkpoint_id, start.waiting,
+                        loaded.status)
+
+    def update(self, values: Mapping[str, Any], as_node: str | None) -> CheckpointInfo:
+        """Write `values` as a new step, merged by strategy, as if `as_node` returned them
+        (its edges pick what runs next; without it, what was next stays next)."""
+        from ..checkpoint import NodeRun, delta_ops
+
+        plan = self.plan
+        head = self._head()
+        self._check_fits(head.flow_version, head.shape, head.fingerprint, True)
+        loaded = self.journal.load()
+        before = loaded.values
+        arrivals = {int(k): set(v) for k, v in loaded.arrivals.items()}
+        writer = as_node or "update"
+        try:
+            staged = merge_writes(before, ((writer, values),), plan.mergers)
+        except MergeConflict as exc:
+            from ..core.errors import StateConflictError
+
+            raise StateConflictError(flow=plan.name, node=writer, **exc.fields) from None
+        if as_node is None:
+            active = tuple(loaded.active)
+        else:
+            if as_node not in plan.index:
+                from ..core.errors import FlowInputError
+
+                raise FlowInputError("error.unknown_node", flow=plan.name, node=as_node,
+                                     hint=did_you_mean(as_node, plan.index))
+            from .routing import next_active
+
+            node = plan.node(as_node)
+            active = next_active([node], [dict(values)], None, staged, before, arrivals,
+                                 [len(j.parents) for j in plan.joins], plan.name)
+        step = loaded.step + 1
+        ops = delta_ops(self.strategies, before, [values], staged)
+        runs = [NodeRun(as_node)] if as_node else []
+        self.journal.step(step, "update", ops, active, {k: v for k, v in arrivals.items() if v},
+                          runs, values=before)
+        self.journal.set_status("interrupted" if active else "completed")
+        self.journal.close()
+        return self.store.history(self.thread_id, branch=loaded.branch)[-1]
+
+    def fork(self, step: int, branch: str | None = None) -> str:
+        """A new branch continuing after `step` (history is kept); the head moves there."""
+        self._head()
+        name = self.journal.fork(step, branch=branch)
+        self.journal.set_status("interrupted")
+        self.journal.close()
+        return name
 
     # -- recording -------------------------------------------------------------------
 
@@ -241,10 +398,6 @@ class Durable:
                 pass
 
 
-def _continue(loaded: Loaded) -> Start:
-    arrivals = {int(k): set(v) for k, v in loaded.arrivals.items()}
-    return Start(loaded.values, tuple(loaded.active), arrivals, loaded.step,
-                 dict(loaded.pending))
 
 
 def _check_turn_inputs(plan: Plan, inputs: Mapping[str, Any],
@@ -269,3 +422,77 @@ def _check_turn_inputs(plan: Plan, inputs: Mapping[str, Any],
             raise FlowInputError("error.flow_input_missing", flow=plan.name, key=spec.key)
     return given
 
+
+
+# A question is stored with what its answer must be, so `resume()` (in any process) can
+# check the answer before anything runs: the type by its import path, looked up among the
+# modules already loaded (never imported because a row names it), and its JSON schema for
+# forms.
+def _stored_question(payload: Any, expect: Any) -> dict[str, Any]:
+    path = None
+    schema = None
+    if expect is not None:
+        module = getattr(expect, "__module__", None)
+        qualname = getattr(expect, "__qualname__", None)
+        if isinstance(module, str) and isinstance(qualname, str) and "<locals>" not in qualname:
+            path = f"{module}:{qualname}"
+        schema = _schema(expect)
+    return {"question": payload, "expect": path, "schema": schema}
+
+
+def _question(stored: Any) -> Any:
+    return stored.get("question") if isinstance(stored, dict) and "question" in stored else stored
+
+
+def _expected(stored: Any) -> Any:
+    import sys
+
+    path = stored.get("expect") if isinstance(stored, dict) else None
+    if not isinstance(path, str):
+        return None
+    module, _, qualname = path.partition(":")
+    found: Any = sys.modules.get(module)
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    return found
+
+
+def _schema(expect: Any) -> Any:
+    try:
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(expect).json_schema()
+    except Exception:
+        return None
+
+
+def _fits(expect: Any, answer: Any) -> tuple[bool, Any]:
+    """Whether `answer` fits `expect`, and the value to store (a pydantic model validates)."""
+    try:
+        from pydantic import BaseModel
+
+        if isinstance(expect, type) and issubclass(expect, BaseModel):
+            try:
+                return True, expect.model_validate(answer).model_dump()
+            except Exception:
+                return False, answer
+    except ImportError:  # pragma: no cover - pydantic comes with the openai SDK
+        pass
+    from beartype import BeartypeConf
+    from beartype.door import is_bearable
+
+    from ..core.typecheck import make_checker
+
+    check = make_checker(expect)
+    if check is None:
+        return True, answer
+    if not check(answer):
+        return False, answer
+    # TypedDicts are checked key by key: a wrong field is a wrong answer.
+    hints = getattr(expect, "__annotations__", None)
+    if isinstance(answer, dict) and isinstance(hints, dict):
+        conf = BeartypeConf(is_pep484_tower=True)
+        for key, hint in hints.items():
+            if key in answer and not is_bearable(answer[key], hint, conf=conf):
+                return False, answer
+    return True, answer

@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from ..core.context import CallCell, RunInfo, current_call
+from ..core.context import CallCell, NodeInterrupt, RunInfo, current_call
 from ..plan import PlanNode
 from .invoke import NodeCall, call_simple
 
-__all__ = ["Executor", "LocalExecutor"]
+__all__ = ["Executor", "LocalExecutor", "StepInterrupted"]
 
 T = TypeVar("T")
 
@@ -122,6 +122,7 @@ class LocalExecutor:
             raise
         for position, value in zip(positions, done, strict=False):
             results[position] = value
+        _raise_interrupts(results)
         return results
 
     def run_blocking(self, nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]],
@@ -157,12 +158,30 @@ class LocalExecutor:
         wait(helpers)
         if failed:
             raise failed[0]
+        _raise_interrupts(results)
         return results
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+class StepInterrupted(BaseException):
+    """Some calls of a superstep asked a person (`NodeInterrupt`); all others finished.
+
+    `results[i]` is call i's outputs, or the `NodeInterrupt` it raised.
+    """
+
+    def __init__(self, results: list[Any]) -> None:
+        super().__init__()
+        self.results = results
+
+
+def _raise_interrupts(results: list[Any]) -> None:
+    for value in results:
+        if isinstance(value, NodeInterrupt):
+            raise StepInterrupted(results)
 
 
 # Told of every finished call of a superstep that is checkpointed: `(position, outputs,
@@ -204,6 +223,9 @@ def _work(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: 
         try:
             results[i] = call_simple(nodes[i], args[i], superstep, run, cell,
                                      instances[i] if instances else 0)
+        except NodeInterrupt as asked:
+            results[i] = asked  # the others go on: the superstep pauses once all are done
+            continue
         except BaseException as exc:
             failed.append(exc)
             raise
@@ -214,7 +236,11 @@ def _work(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: 
 async def _all_of(loop: asyncio.AbstractEventLoop,
                   waits: Sequence[asyncio.Future[Any]]) -> list[Any]:
     """The results of `waits`, in order, once all are done; the first failure as soon as it
-    happens (a leaner `asyncio.gather`: one callback per future, no wrapping)."""
+    happens (a leaner `asyncio.gather`: one callback per future, no wrapping).
+
+    A `NodeInterrupt` is no failure: the others run on, and it comes back in place of
+    its call's result.
+    """
     if not waits:
         return []
     waiter: asyncio.Future[None] = loop.create_future()
@@ -228,7 +254,7 @@ async def _all_of(loop: asyncio.AbstractEventLoop,
         error = asyncio.CancelledError() if future.cancelled() else future.exception()
         if waiter.done():
             return
-        if error is not None:
+        if error is not None and not isinstance(error, NodeInterrupt):
             failure.append(error)
             waiter.set_result(None)
         elif not remaining:
@@ -239,5 +265,5 @@ async def _all_of(loop: asyncio.AbstractEventLoop,
     await waiter
     if failure:
         raise failure[0]
-    return [future.result() for future in waits]
+    return [future.exception() or future.result() for future in waits]
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core.errors import EventLoopError
+from ..core.result import NOTHING
 
 if TYPE_CHECKING:
     from ..core.result import RunResult
@@ -77,15 +78,18 @@ def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any] | None, *,
-             resume: bool = False, allow_code_change: bool = False) -> RunResult[Any]:
+             resume: bool = False, allow_code_change: bool = False,
+             value: Any = NOTHING) -> RunResult[Any]:
     """Run (or `resume`) `plan` from sync code: in this thread when it can, else on a
     private loop."""
     from .runner import PregelRunner
 
     runner = PregelRunner(plan, options)
     if runner.runs_without_loop:
-        return runner.run_blocking(inputs, resume=resume, allow_code_change=allow_code_change)
-    return run_coroutine(runner.run(inputs, resume=resume, allow_code_change=allow_code_change))
+        return runner.run_blocking(inputs, resume=resume, allow_code_change=allow_code_change,
+                                   value=value)
+    return run_coroutine(runner.run(inputs, resume=resume, allow_code_change=allow_code_change,
+                                    value=value))
 
 
 _DEFAULT_POLICY = asyncio.DefaultEventLoopPolicy

@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.context import CallCell, RunInfo, current_call
+from ..core.context import CallCell, NodeInterrupt, RunInfo, current_call
 from ..core.errors import (
-    ConditionError,
     FlowInputError,
     FlowOutputError,
-    LiteflowError,
     NodeInputError,
     NodeTypeError,
-    RouteError,
     StateConflictError,
     SuperstepLimitError,
 )
@@ -31,15 +28,16 @@ from ..core.events import EventBus, EventListener, RunFinished, RunStarted, Supe
 from ..core.logger import log_run_finished, log_run_started
 from ..core.merge import MergeConflict, merge_writes
 from ..core.messages import use_language
-from ..core.result import RunResult
-from ..core.state import Overlay, State
+from ..core.result import NOTHING, Interrupt, RunResult
+from ..core.state import State
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
 from ..plan import Plan, PlanNode
 from .durable import Durable
-from .executor import Executor, LocalExecutor
+from .executor import Executor, LocalExecutor, Record, StepInterrupted
 from .invoke import NodeCall, call_simple, gather_inputs
 from .options import RunOptions
+from .routing import next_active
 
 __all__ = ["PregelRunner", "default_executor"]
 
@@ -63,6 +61,8 @@ class Checkpoint:
     active: tuple[int, ...]
     arrivals: dict[int, set[int]]
     superstep: int
+    # The questions the run stopped at (its next superstep is not committed).
+    interrupts: tuple[Interrupt, ...] = ()
 
 
 class PregelRunner:
@@ -80,14 +80,15 @@ class PregelRunner:
         return self.plan.all_simple and isinstance(self.executor, LocalExecutor)
 
     def run_blocking(self, inputs: Mapping[str, Any] | None, *, resume: bool = False,
-                     allow_code_change: bool = False) -> RunResult[Any]:
+                     allow_code_change: bool = False, value: Any = NOTHING) -> RunResult[Any]:
         """`run` in the calling thread, without an event loop (see `runs_without_loop`).
 
         Nothing in such a run awaits anything pending: parallel supersteps block on the
         pool instead, so the coroutine completes on its first step.
         """
         assert self.runs_without_loop
-        coro = self.run(inputs, blocking=True, resume=resume, allow_code_change=allow_code_change)
+        coro = self.run(inputs, blocking=True, resume=resume, allow_code_change=allow_code_change,
+                        value=value)
         try:
             coro.send(None)
         except StopIteration as done:
@@ -99,25 +100,29 @@ class PregelRunner:
     async def run(self, inputs: Mapping[str, Any] | None, *,
                   listeners: Sequence[EventListener] = (),
                   blocking: bool = False, resume: bool = False,
-                  allow_code_change: bool = False) -> RunResult[Any]:
+                  allow_code_change: bool = False, value: Any = NOTHING) -> RunResult[Any]:
         """Run the plan from its entries with `inputs` as the initial state.
 
         With a checkpointer: a new thread, a new turn of a completed one, or (`resume`)
-        the continuation of an unfinished one from its last committed superstep.
+        the continuation of an unfinished one from its last committed superstep, `value`
+        answering the question(s) it stopped at.
         `blocking`: parallel supersteps block the calling thread (see `run_blocking`).
         """
         with use_language(self.options.language):
             run_id = uuid.uuid4().hex
             durable = None
             restored: Mapping[tuple[int, int], dict[str, Any]] = {}
+            answers = None
             if self.options.checkpointer is not None:
                 durable = Durable(self.plan, self.options, run_id)
                 start = durable.start(None if resume else (inputs or {}),
                                       allow_code_change=allow_code_change,
-                                      prepare=prepare_inputs)
+                                      prepare=prepare_inputs, value=value)
                 values = start.values
-                point = Checkpoint(values, start.active, start.arrivals, start.step)
+                point = Checkpoint(values, start.active, start.arrivals, start.step,
+                                   start.waiting)
                 restored = start.pending
+                answers = start.answers
             else:
                 values = prepare_inputs(self.plan, inputs or {})
                 point = Checkpoint(values, self.plan.entries, {}, 0)
@@ -125,16 +130,19 @@ class PregelRunner:
             bus = EventBus((*self.options.listeners(), *listeners))
             run = RunInfo(run_id=run_id, thread_id=self.options.thread_id,
                           flow=self.plan.name, deps=self.options.context, bus=bus)
+            run.answers = answers
             started = time.perf_counter()
             log_run_started(run.flow)
             if bus.active:
                 bus.emit(RunStarted(run.flow, run.run_id, run.thread_id, dict(values)))
             try:
-                await self.advance(point, run, blocking=blocking, durable=durable,
-                                   restored=restored)
-                output = collect_outputs(self.plan, values)
+                if not point.interrupts:  # questions still waiting: nothing can run yet
+                    await self.advance(point, run, blocking=blocking, durable=durable,
+                                       restored=restored)
+                paused = bool(point.interrupts)
+                output = collect_outputs(self.plan, values, partial=paused)
                 if durable is not None:
-                    durable.finish("completed")
+                    durable.finish("interrupted" if paused else "completed")
             except BaseException as error:
                 if durable is not None:
                     durable.abandon(error)
@@ -143,11 +151,12 @@ class PregelRunner:
                 output=output,
                 final_state=State(values),
                 supersteps=point.superstep - first,
-                status="completed",
-                interrupt=None,
+                status="interrupted" if paused else "completed",
+                interrupt=point.interrupts[0].payload if paused else None,
                 duration=time.perf_counter() - started,
                 run_id=run.run_id,
                 thread_id=run.thread_id,
+                interrupts=point.interrupts,
             )
             log_run_finished(run.flow, result.duration)
             if bus.active:
@@ -209,28 +218,25 @@ class PregelRunner:
                 found = restored.get((ran[i].index, instances[i]))
                 if found is not None:
                     outs[i] = found
-        record = None
+        record: Record | None = None
         if durable is not None:
             def record(i: int, out: dict[str, Any], duration: float) -> None:
                 durable.pending(superstep, ran[i], instances[i], out, duration)
-        if todo:
-            some = [ran[i] for i in todo]
-            some_args = [args[i] for i in todo]
-            some_instances = [instances[i] for i in todo] if mapped else None
-            executor = self.executor
-            if blocking is not None:
-                assert isinstance(executor, LocalExecutor)
-                done = executor.run_blocking(some, some_args, superstep, run, blocking,
-                                             _shifted(record, todo), some_instances)
-            elif isinstance(executor, LocalExecutor):
-                done = await executor.run_parallel(some, some_args, superstep, run,
-                                                   _shifted(record, todo), some_instances)
-            else:
-                done = await executor.execute(
-                    [NodeCall(n, k, superstep, run, instances[i])
-                     for n, k, i in zip(some, some_args, todo, strict=True)])
-            for i, out in zip(todo, done, strict=True):
-                outs[i] = out
+        try:
+            done = await self._execute(todo, ran, args, instances, mapped, superstep, run,
+                                       blocking, record)
+        except StepInterrupted as step:
+            # Some calls asked a person: every other call has finished and is kept.
+            asked, finished = [], []
+            for j, i in enumerate(todo):
+                result = step.results[j]
+                if isinstance(result, NodeInterrupt):
+                    asked.append((ran[i], result))
+                elif result is not None:
+                    finished.append((ran[i], instances[i], result))
+            raise Paused(asked, finished) from None
+        for i, out in zip(todo, done, strict=True):
+            outs[i] = out
         if not mapped:
             return ran, outs, None, instances
         seen: dict[int, dict[str, Any]] = {}
@@ -246,6 +252,28 @@ class PregelRunner:
             else:
                 seen[node.index] = _combined(outs[first:end])
         return ran, outs, seen, instances
+
+    async def _execute(self, todo: Sequence[int], ran: list[PlanNode],
+                       args: list[dict[str, Any]], instances: list[int], mapped: list[Any],
+                       superstep: int, run: RunInfo, blocking: CallCell | None,
+                       record: Record | None) -> list[dict[str, Any]]:
+        """Run calls `todo` of a superstep on the executor; their outputs, in order."""
+        if not todo:
+            return []
+        some = [ran[i] for i in todo]
+        some_args = [args[i] for i in todo]
+        some_instances = [instances[i] for i in todo] if mapped else None
+        executor = self.executor
+        if blocking is not None:
+            assert isinstance(executor, LocalExecutor)
+            return executor.run_blocking(some, some_args, superstep, run, blocking,
+                                         _shifted(record, todo), some_instances)
+        if isinstance(executor, LocalExecutor):
+            return await executor.run_parallel(some, some_args, superstep, run,
+                                               _shifted(record, todo), some_instances)
+        return await executor.execute(
+            [NodeCall(n, k, superstep, run, instances[i])
+             for n, k, i in zip(some, some_args, todo, strict=True)])
 
     async def advance(self, point: Checkpoint, run: RunInfo, *, blocking: bool = False,
                       durable: Durable | None = None,
@@ -293,76 +321,55 @@ class PregelRunner:
             # 1. Calls: each active node gets only its declared inputs.
             seen: dict[int, dict[str, Any]] | None = None
             instances: list[int] | None = None
-            if len(active) == 1 and nodes[active[0]].each is None:
-                # Chains and loops: one node, one call, nothing to group.
-                node = nodes[active[0]]
-                kwargs = gather_inputs(node, values, flow)
-                kept = restored.get((node.index, 0)) if restored else None
-                if kept is not None:
-                    ran, outs = [node], [kept]
-                elif inline and node.simple:
-                    out = call_simple(node, kwargs, superstep, run, cell)
-                    if node.plain_next is not None:
-                        # The leanest step: merge, commit, follow the precomputed edges.
-                        staged = self._stage(((node.name, out),), values) if mergers else out
-                        if durable is not None:
-                            durable.step(superstep, (node,), (out,), values, staged,
-                                         node.plain_next, arrivals, None,
-                                         time.perf_counter() - step_started)
-                        values.update(staged)
-                        completed: tuple[int, ...] = active
-                        active = point.active = node.plain_next
-                        point.superstep = superstep
-                        if bus.active:
-                            self._step_event(run, superstep, completed, tuple(staged), step_started)
-                        continue
-                    ran, outs = [node], [out]
+            try:
+                if len(active) == 1 and nodes[active[0]].each is None:
+                    # Chains and loops: one node, one call, nothing to group.
+                    node = nodes[active[0]]
+                    kwargs = gather_inputs(node, values, flow)
+                    kept = restored.get((node.index, 0)) if restored else None
+                    if kept is not None:
+                        ran, outs = [node], [kept]
+                    elif inline and node.simple:
+                        out = call_simple(node, kwargs, superstep, run, cell)
+                        if node.plain_next is not None:
+                            # The leanest step: merge, commit, follow the precomputed edges.
+                            staged = self._stage(((node.name, out),), values) if mergers else out
+                            if durable is not None:
+                                durable.step(superstep, (node,), (out,), values, staged,
+                                             node.plain_next, arrivals, None,
+                                             time.perf_counter() - step_started)
+                            values.update(staged)
+                            completed: tuple[int, ...] = active
+                            active = point.active = node.plain_next
+                            point.superstep = superstep
+                            if bus.active:
+                                self._step_event(run, superstep, completed, tuple(staged),
+                                                 step_started)
+                            continue
+                        ran, outs = [node], [out]
+                    else:
+                        ran, outs = [node], await execute([NodeCall(node, kwargs, superstep, run)])
                 else:
-                    ran, outs = [node], await execute([NodeCall(node, kwargs, superstep, run)])
-            else:
-                ran, outs, seen, instances = await self._run_many(
-                    active, values, superstep, run, cell if blocking else None, durable,
-                    restored)
+                    ran, outs, seen, instances = await self._run_many(
+                        active, values, superstep, run, cell if blocking else None, durable,
+                        restored)
+            except NodeInterrupt as asked:  # a lone node asked a person
+                assert durable is not None
+                point.interrupts = durable.interrupts(superstep, [(nodes[active[0]], asked)])
+                return
+            except Paused as paused:
+                assert durable is not None
+                for done_node, instance, out in paused.finished:
+                    durable.pending(superstep, done_node, instance, out)
+                point.interrupts = durable.interrupts(superstep, paused.asked)
+                return
             restored = {}
 
             # 2. Barrier: merge every write in plan order into a staging dict.
             staged = self._stage(zip([n.name for n in ran], outs, strict=True), values)
 
             # 3. Messages: which nodes run next (conditions see the merged state).
-            nxt: set[int] = set()
-            view: State | None = None
-            done: PlanNode | None = None  # an `each` node whose edges already fired
-            for node, out in zip(ran, outs, strict=True):
-                edges = node.out_edges
-                if not edges or node is done:
-                    continue
-                if seen is not None and node.each is not None:
-                    done = node
-                    out = seen[node.index]
-                for edge in edges:
-                    kind = edge.kind
-                    if kind == "plain":
-                        nxt.update(edge.targets)
-                    elif kind == "join":
-                        got = arrivals.get(edge.join)
-                        if got is None:
-                            got = arrivals[edge.join] = set()
-                        got.add(node.index)
-                        # Only parents arrive, so a size check is a subset check.
-                        if len(got) == join_sizes[edge.join]:
-                            nxt.add(edge.targets[0])
-                            got.clear()
-                    else:
-                        if edge.wants_state and view is None:
-                            view = State(Overlay(staged, values))
-                        decision = _decide(edge.condition, out, view, edge.wants_state,
-                                           flow, node.name)
-                        if kind == "when":
-                            if decision:
-                                nxt.update(edge.targets)
-                        else:
-                            nxt.update(_route(edge.route_map, decision, flow, node.name))
-            active = tuple(sorted(nxt)) if len(nxt) > 1 else tuple(nxt)
+            active = next_active(ran, outs, seen, staged, values, arrivals, join_sizes, flow)
 
             # 4. Commit: durably first (when checkpointed), then only the written keys.
             if durable is not None:
@@ -401,33 +408,18 @@ def _expand(node: PlanNode, kwargs: dict[str, Any], values: Mapping[str, Any], f
         args.append({**kwargs, each.item_param: item})
 
 
-def _decide(condition: Callable[..., Any] | None, out: Mapping[str, Any], view: State | None,
-            wants_state: bool, flow: str, node: str) -> Any:
-    assert condition is not None
-    try:
-        return condition(out, view) if wants_state else condition(out)
-    except LiteflowError:
-        raise
-    except Exception as exc:
-        raise ConditionError(flow=flow, node=node,
-                             error=f"{type(exc).__name__}: {exc}") from exc
+class Paused(BaseException):
+    """A superstep stopped at questions: `asked` (node, signal) and the calls that finished
+    (node, instance, outputs), all to be kept for `resume`."""
+
+    def __init__(self, asked: list[tuple[PlanNode, NodeInterrupt]],
+                 finished: list[tuple[PlanNode, int, dict[str, Any]]]) -> None:
+        super().__init__()
+        self.asked = asked
+        self.finished = finished
 
 
-def _route(route_map: Mapping[str, tuple[int, ...]], decision: Any, flow: str,
-           node: str) -> list[int]:
-    keys = decision if isinstance(decision, list | tuple | set | frozenset) else (decision,)
-    targets: list[int] = []
-    for key in keys:
-        found = route_map.get(key) if isinstance(key, str) else None
-        if found is None:
-            raise RouteError(flow=flow, node=node, key=repr(key), options=", ".join(route_map),
-                             hint=did_you_mean(str(key), route_map))
-        targets.extend(found)
-    return targets
-
-
-def _shifted(record: Callable[[int, dict[str, Any], float], None] | None,
-             positions: Sequence[int]) -> Callable[[int, dict[str, Any], float], None] | None:
+def _shifted(record: Record | None, positions: Sequence[int]) -> Record | None:
     """`record` for a subset of a superstep's calls: call i of the subset is `positions[i]`."""
     if record is None:
         return None
@@ -459,8 +451,10 @@ def prepare_inputs(plan: Plan, inputs: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def collect_outputs(plan: Plan, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The flow's return keys from the final state, checked against their types."""
+def collect_outputs(plan: Plan, values: Mapping[str, Any], *,
+                    partial: bool = False) -> dict[str, Any]:
+    """The flow's return keys from the final state, checked against their types
+    (`partial`: a paused run, whose outputs may not all exist yet)."""
     output: dict[str, Any] = {}
     for spec in plan.outputs:
         if spec.key in values:
@@ -469,6 +463,6 @@ def collect_outputs(plan: Plan, values: Mapping[str, Any]) -> dict[str, Any]:
                 raise FlowOutputError("error.flow_output_type", flow=plan.name, key=spec.key,
                                       expected=spec.type_name, actual=describe_value(value))
             output[spec.key] = value
-        elif spec.required:
+        elif spec.required and not partial:
             raise FlowOutputError(flow=plan.name, key=spec.key)
     return output

@@ -19,4 +19,9 @@ MESSAGES: dict[str, Msg] = {
     "checkpoint.nothing_to_resume": Msg(
         "线程 {thread} 还没有运行过流程 {flow}：请先调用 run(...)",
         "thread {thread} has never run flow {flow}: call run(...) first"),
+    "error.unknown_node": Msg("流程 {flow} 没有节点 {node}{hint}", "flow {flow} has no node {node}.{hint}"),
+    "checkpoint.nothing_pending": Msg(
+        "线程 {thread}（流程 {flow}）没有等待回答的问题：不带值调用 resume() 即可继续",
+        "thread {thread} (flow {flow}) has no question waiting for an answer: call resume() "
+        "without a value to continue it"),
 }

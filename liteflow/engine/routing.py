@@ -1,0 +1,85 @@
+"""Messages: which nodes a superstep activates, from what its calls wrote.
+
+Conditions see the state as it will be after the barrier (staged writes over the
+current values), so a failing condition leaves the state untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ..core.errors import ConditionError, LiteflowError, RouteError
+from ..core.state import Overlay, State
+from ..core.suggest import did_you_mean
+from ..plan import PlanNode
+
+__all__ = ["next_active"]
+
+
+def next_active(ran: Sequence[PlanNode], outs: Sequence[Mapping[str, Any]],
+                seen: Mapping[int, Mapping[str, Any]] | None, staged: Mapping[str, Any],
+                values: Mapping[str, Any], arrivals: dict[int, set[int]],
+                join_sizes: Sequence[int], flow: str) -> tuple[int, ...]:
+    """The sorted next active set; `arrivals` (join → parents arrived) is updated in place.
+
+    `seen`: what the conditions of `each` nodes see (their instances' writes combined).
+    """
+    nxt: set[int] = set()
+    view: State | None = None
+    done: PlanNode | None = None  # an `each` node whose edges already fired
+    for node, out in zip(ran, outs, strict=True):
+        edges = node.out_edges
+        if not edges or node is done:
+            continue
+        if seen is not None and node.each is not None:
+            done = node
+            out = seen[node.index]
+        for edge in edges:
+            kind = edge.kind
+            if kind == "plain":
+                nxt.update(edge.targets)
+            elif kind == "join":
+                got = arrivals.get(edge.join)
+                if got is None:
+                    got = arrivals[edge.join] = set()
+                got.add(node.index)
+                # Only parents arrive, so a size check is a subset check.
+                if len(got) == join_sizes[edge.join]:
+                    nxt.add(edge.targets[0])
+                    got.clear()
+            else:
+                if edge.wants_state and view is None:
+                    view = State(Overlay(staged, values))
+                decision = _decide(edge.condition, out, view, edge.wants_state, flow, node.name)
+                if kind == "when":
+                    if decision:
+                        nxt.update(edge.targets)
+                else:
+                    nxt.update(_route(edge.route_map, decision, flow, node.name))
+    return tuple(sorted(nxt)) if len(nxt) > 1 else tuple(nxt)
+
+
+def _decide(condition: Callable[..., Any] | None, out: Mapping[str, Any], view: State | None,
+            wants_state: bool, flow: str, node: str) -> Any:
+    assert condition is not None
+    try:
+        return condition(out, view) if wants_state else condition(out)
+    except LiteflowError:
+        raise
+    except Exception as exc:
+        raise ConditionError(flow=flow, node=node,
+                             error=f"{type(exc).__name__}: {exc}") from exc
+
+
+def _route(route_map: Mapping[str, tuple[int, ...]], decision: Any, flow: str,
+           node: str) -> list[int]:
+    keys = decision if isinstance(decision, list | tuple | set | frozenset) else (decision,)
+    targets: list[int] = []
+    for key in keys:
+        found = route_map.get(key) if isinstance(key, str) else None
+        if found is None:
+            raise RouteError(flow=flow, node=node, key=repr(key), options=", ".join(route_map),
+                             hint=did_you_mean(str(key), route_map))
+        targets.extend(found)
+    return targets
