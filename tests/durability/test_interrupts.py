@@ -97,10 +97,8 @@ def test_a_question_pauses_the_run_and_the_answer_continues_it() -> None:
     assert done.status == "completed"
     assert done.output == {"approved": True, "comment": "好", "side": "关于", "slow": "好"}
     # Only the node that asked ran again; its siblings' outputs were kept.
-    assert calls == ["写", "审批", "旁路", "慢旁路", "审批"] or calls == [
-        "写", "审批", "慢旁路", "旁路", "审批"] or sorted(calls) == sorted(
-        ["写", "审批", "旁路", "慢旁路", "审批"])
-    assert calls.count("旁路") == 1 and calls.count("慢旁路") == 1
+    assert sorted(calls) == sorted(["写", "审批", "旁路", "慢旁路", "审批"])
+    assert calls[-1] == "审批"
 
 
 def test_async_twins_pause_and_resume_the_same_way() -> None:
