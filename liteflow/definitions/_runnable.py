@@ -131,6 +131,13 @@ class Runnable(Drawable, Generic[P, R]):
             interrupt_before=None if interrupt_before is None else tuple(interrupt_before),
             interrupt_after=None if interrupt_after is None else tuple(interrupt_after),
             metrics=metrics, tracing=tracing, cache=cache)
+        for name in (*(options.interrupt_before or ()), *(options.interrupt_after or ())):
+            if name not in self.plan.index:
+                from ..core.errors import FlowDefinitionError
+                from ..core.suggest import did_you_mean
+
+                raise FlowDefinitionError("error.unknown_node", flow=self.name, node=name,
+                                          hint=did_you_mean(name, self.plan.index))
         return self._configured(options)
 
     # -- running -------------------------------------------------------------------------

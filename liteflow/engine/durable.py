@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Durable", "Start", "open_store", "shape_of"]
 
+# Breakpoints are stored as questions of their own: seq -1 before a node, -2 after it.
+BREAK_SEQ = {"before": -1, "after": -2}
+
 # What an interrupt id looks like (`审批#0@3`, `审批[2]#0@3`, `外层/审批#0@2`).
 _ID = re.compile(r".+#\d+@\d+")
 
@@ -162,6 +165,11 @@ class Durable:
                     raise CheckpointError("checkpoint.nothing_pending", thread=self.thread_id,
                                           flow=self.plan.name)
                 return Start(loaded.values, (), {}, loaded.step, done=True)
+            if any(i.seq < 0 and not i.answered for i in loaded.interrupts):
+                # `resume()` goes on past the breakpoints it stopped at.
+                self.journal.answers({i.interrupt_id: None for i in loaded.interrupts
+                                      if i.seq < 0 and not i.answered})
+                loaded = self.journal.load()
             if value is not NOTHING:
                 loaded = self._answer(loaded, value)
             start = self._continue(loaded)
@@ -231,7 +239,7 @@ class Durable:
 
     def _answer(self, loaded: Loaded, value: Any) -> Loaded:
         """Check and store the answer(s) before anything runs; returns the thread reloaded."""
-        waiting = [i for i in loaded.interrupts if not i.answered]
+        waiting = [i for i in loaded.interrupts if not i.answered and i.seq >= 0]
         ids = [i.interrupt_id for i in waiting]
         if not waiting:
             raise CheckpointError("checkpoint.nothing_pending", thread=self.thread_id,
@@ -277,6 +285,20 @@ class Durable:
             rows.append(AskedInterrupt(node.index, signal.instance, signal.seq, iid,
                                        _stored_question(signal.payload, signal.expect)))
             found.append(Interrupt(iid, node.name, signal.payload, superstep))
+        self.journal.interrupts(superstep, rows)
+        return tuple(found)
+
+    def breakpoints(self, superstep: int, due: Sequence[tuple[PlanNode, str]]
+                    ) -> tuple[Interrupt, ...]:
+        """Store the breakpoints the run stops at before `superstep`."""
+        from ..checkpoint import AskedInterrupt
+
+        rows, found = [], []
+        for node, when in due:
+            iid = f"{node.name}@{when}@{superstep}"
+            rows.append(AskedInterrupt(node.index, 0, BREAK_SEQ[when], iid,
+                                       {"question": None, "breakpoint": when}))
+            found.append(Interrupt(iid, node.name, None, superstep))
         self.journal.interrupts(superstep, rows)
         return tuple(found)
 

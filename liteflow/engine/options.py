@@ -20,8 +20,7 @@ Durability = Literal["sync", "async", "exit"]
 
 # Options declared by the run surface whose features are not built yet: accepted names,
 # refused values (anything but the default), so nothing is silently ignored.
-_NOT_BUILT = ("max_concurrency", "interrupt_before", "interrupt_after", "metrics", "tracing",
-              "cache")
+_NOT_BUILT = ("max_concurrency", "metrics", "tracing", "cache")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..core.context import CallCell, NodeInterrupt, RunInfo, current_call
 from ..core.errors import (
+    CheckpointError,
     FlowInputError,
     FlowOutputError,
     NodeInputError,
@@ -33,7 +34,7 @@ from ..core.state import State
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
 from ..plan import Plan, PlanNode
-from .durable import Durable
+from .durable import BREAK_SEQ, Durable
 from .executor import Executor, LocalExecutor, Record, StepInterrupted
 from .invoke import NodeCall, call_simple, gather_inputs
 from .options import RunOptions
@@ -310,7 +311,18 @@ class PregelRunner:
         inline = isinstance(self.executor, LocalExecutor)
         active = point.active
         superstep = point.superstep
+        breaks = self._breakpoints()
+        if breaks is not None and durable is None:
+            raise CheckpointError("checkpoint.needs_checkpointer", flow=flow,
+                                  method="interrupt_before/interrupt_after")
+        last: tuple[int, ...] = ()  # the nodes of the last superstep this call ran
         while active:
+            if breaks is not None:
+                stop = breaks.due(last, active, superstep + 1, run.answers)
+                if stop:
+                    assert durable is not None
+                    point.interrupts = durable.breakpoints(superstep + 1, stop)
+                    return
             if superstep >= limit:
                 raise SuperstepLimitError(flow=flow, limit=self.max_supersteps,
                                           active=[nodes[i].name for i in active],
@@ -345,6 +357,7 @@ class PregelRunner:
                             if bus.active:
                                 self._step_event(run, superstep, completed, tuple(staged),
                                                  step_started)
+                            last = completed
                             continue
                         ran, outs = [node], [out]
                     else:
@@ -379,8 +392,18 @@ class PregelRunner:
             completed = point.active
             point.active = active
             point.superstep = superstep
+            last = completed
             if bus.active:
                 self._step_event(run, superstep, completed, tuple(staged), step_started)
+
+    def _breakpoints(self) -> Breakpoints | None:
+        options = self.options
+        if not (options.interrupt_before or options.interrupt_after):
+            return None
+        index = self.plan.index
+        return Breakpoints(frozenset(index[n] for n in options.interrupt_before or ()),
+                           frozenset(index[n] for n in options.interrupt_after or ()),
+                           self.plan.nodes)
 
 def _combined(writes: list[dict[str, Any]]) -> dict[str, Any]:
     """What an `each` node's conditions see: the keys its instances wrote, last one wins."""
@@ -406,6 +429,29 @@ def _expand(node: PlanNode, kwargs: dict[str, Any], values: Mapping[str, Any], f
                                 key=each.item_param, expected=each.item_type,
                                 actual=describe_value(item))
         args.append({**kwargs, each.item_param: item})
+
+
+class Breakpoints:
+    """`interrupt_before`/`interrupt_after`: pause before a superstep that would run one of
+    `before`, or after one that ran one of `after`; `resume()` goes on past them."""
+
+    __slots__ = ("after", "before", "nodes")
+
+    def __init__(self, before: frozenset[int], after: frozenset[int],
+                 nodes: Sequence[PlanNode]) -> None:
+        self.before = before
+        self.after = after
+        self.nodes = nodes
+
+    def due(self, last: Sequence[int], active: Sequence[int], superstep: int,
+            answers: Mapping[tuple[int, str, int, int], Any] | None
+            ) -> list[tuple[PlanNode, str]]:
+        """The breakpoints that stop the run before `superstep`, not yet passed."""
+        found = [(self.nodes[i], "after") for i in last if i in self.after]
+        found += [(self.nodes[i], "before") for i in active if i in self.before]
+        passed = answers or {}
+        return [(node, when) for node, when in found
+                if (superstep, node.name, 0, BREAK_SEQ[when]) not in passed]
 
 
 class Paused(BaseException):

@@ -82,3 +82,43 @@ def test_time_travel_mistakes_are_explained() -> None:
         app.update_state({"n": 1}, as_node="不存在")
     with pytest.raises(CheckpointError, match="checkpointer"):
         十步.history()
+
+
+class 链(TypedDict):
+    trail: Annotated[list[str], UpdateStrategy.APPEND]
+
+
+def _link(name: str) -> object:
+    @node(name=name)
+    def link(trail: list[str]) -> 链:
+        return {"trail": [name]}
+    return link
+
+
+甲, 乙, 丙 = _link("甲"), _link("乙"), _link("丙")
+
+
+@flow(output=链)
+def 三段(trail: Annotated[list[str], UpdateStrategy.APPEND]) -> None:
+    START >> 甲 >> 乙 >> 丙  # type: ignore[operator]
+
+
+def test_breakpoints_pause_before_and_after_nodes_and_resume_goes_past() -> None:
+    app = 三段.with_options(thread_id="断点", checkpointer="memory://",
+                           interrupt_before=("乙",), interrupt_after=("乙",))
+    r = app.run(trail=[])
+    assert r.status == "interrupted" and [i.id for i in r.interrupts] == ["乙@before@2"]
+    assert r.final_state["trail"] == ["甲"]
+    r = app.resume()
+    assert [i.id for i in r.interrupts] == ["乙@after@3"] and r.final_state["trail"] == ["甲", "乙"]
+    r = app.resume()
+    assert r.status == "completed" and r.output == {"trail": ["甲", "乙", "丙"]}
+
+
+def test_breakpoint_names_are_checked_and_need_a_checkpointer() -> None:
+    from liteflow import FlowDefinitionError
+
+    with pytest.raises(FlowDefinitionError, match="乙"):
+        三段.with_options(interrupt_before=("乙x",))
+    with pytest.raises(CheckpointError, match="checkpointer"):
+        三段.with_options(interrupt_before=("乙",)).run(trail=[])
