@@ -16,7 +16,8 @@ __all__ = ["Context", "NodeInterrupt", "RunInfo", "current_context", "interrupt_
 class RunInfo:
     """Facts of one run shared by every node call in it (built once per run)."""
 
-    __slots__ = ("answers", "asked", "branch", "bus", "deps", "flow", "run_id", "thread_id")
+    __slots__ = ("answers", "asked", "branch", "bus", "deps", "flow", "parent", "run_id",
+                 "thread_id")
 
     def __init__(
         self,
@@ -39,6 +40,8 @@ class RunInfo:
         self.answers: Mapping[tuple[int, str, int, int], Any] | None = None
         # How many times each call (superstep, node, instance, attempt) asked so far.
         self.asked: dict[tuple[int, str, int, int], int] = {}
+        # In a flow run as a node of another: that node's context, which asks for it.
+        self.parent: Context | None = None
 
 
 class NodeInterrupt(BaseException):
@@ -49,19 +52,23 @@ class NodeInterrupt(BaseException):
     """
 
     def __init__(self, node: str, instance: int, seq: int, payload: Any,
-                 expect: Any = None) -> None:
+                 expect: Any = None, path: str = "") -> None:
         super().__init__(node, seq)
         self.node = node
         self.instance = instance
         self.seq = seq
         self.payload = payload
         self.expect = expect
+        self.path = path  # inside a subflow: the inner node(s) that asked, "内/审批"
 
 
-def interrupt_id(node: str, instance: int, seq: int, superstep: int, mapped: bool) -> str:
-    """The readable, stable id of one question: `审批#0@3`, in an `each`: `审批[2]#0@3`."""
+def interrupt_id(node: str, instance: int, seq: int, superstep: int, mapped: bool,
+                 path: str = "") -> str:
+    """The readable, stable id of one question: `审批#0@3`, in an `each`: `审批[2]#0@3`,
+    asked inside the subflow node `外层`: `外层/审批#0@3`."""
     where = f"[{instance}]" if mapped else ""
-    return f"{node}{where}#{seq}@{superstep}"
+    inner = f"/{path}" if path else ""
+    return f"{node}{where}{inner}#{seq}@{superstep}"
 
 
 class Context:
@@ -130,6 +137,14 @@ class Context:
         `resume()`, before anything runs. Needs a checkpointer to keep the paused run.
         """
         run = self._run
+        if run.parent is not None:
+            # Asked inside a subflow: the node running the subflow asks, and its run keeps
+            # the question and the answer.
+            try:
+                return run.parent.interrupt(payload, expect)
+            except NodeInterrupt as asked:
+                asked.path = f"{self.node}/{asked.path}" if asked.path else self.node
+                raise
         if run.answers is None:
             raise InterruptNotSupportedError(flow=self.flow, node=self.node)
         call = (self.superstep, self.node, self.instance, self.attempt)

@@ -281,7 +281,7 @@ class Durable:
         found = []
         for node, signal in asked:
             iid = interrupt_id(node.name, signal.instance, signal.seq, superstep,
-                               node.each is not None)
+                               node.each is not None, signal.path)
             rows.append(AskedInterrupt(node.index, signal.instance, signal.seq, iid,
                                        _stored_question(signal.payload, signal.expect)))
             found.append(Interrupt(iid, node.name, signal.payload, superstep))

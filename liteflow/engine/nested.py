@@ -19,5 +19,6 @@ async def run_nested(plan: Plan, options: RunOptions | None, ctx: Context,
     same dependencies, the parent's listeners see its events. Returns its outputs."""
     parent = run_of(ctx)
     nested = (options or RunOptions()).merged(thread_id=parent.thread_id, context=parent.deps)
-    result = await PregelRunner(plan, nested).run(inputs, listeners=parent.bus.listeners)
+    result = await PregelRunner(plan, nested).run(inputs, listeners=parent.bus.listeners,
+                                                  parent=ctx)
     return dict(result.output)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.context import CallCell, NodeInterrupt, RunInfo, current_call
+from ..core.context import CallCell, Context, NodeInterrupt, RunInfo, current_call
 from ..core.errors import (
     CheckpointError,
     FlowInputError,
@@ -81,7 +81,8 @@ class PregelRunner:
         return self.plan.all_simple and isinstance(self.executor, LocalExecutor)
 
     def run_blocking(self, inputs: Mapping[str, Any] | None, *, resume: bool = False,
-                     allow_code_change: bool = False, value: Any = NOTHING) -> RunResult[Any]:
+                     allow_code_change: bool = False, value: Any = NOTHING,
+                  parent: Context | None = None) -> RunResult[Any]:
         """`run` in the calling thread, without an event loop (see `runs_without_loop`).
 
         Nothing in such a run awaits anything pending: parallel supersteps block on the
@@ -101,12 +102,14 @@ class PregelRunner:
     async def run(self, inputs: Mapping[str, Any] | None, *,
                   listeners: Sequence[EventListener] = (),
                   blocking: bool = False, resume: bool = False,
-                  allow_code_change: bool = False, value: Any = NOTHING) -> RunResult[Any]:
+                  allow_code_change: bool = False, value: Any = NOTHING,
+                  parent: Context | None = None) -> RunResult[Any]:
         """Run the plan from its entries with `inputs` as the initial state.
 
         With a checkpointer: a new thread, a new turn of a completed one, or (`resume`)
         the continuation of an unfinished one from its last committed superstep, `value`
-        answering the question(s) it stopped at.
+        answering the question(s) it stopped at. `parent`: the context of the node that runs
+        this plan as a subflow (its questions are asked through it).
         `blocking`: parallel supersteps block the calling thread (see `run_blocking`).
         """
         with use_language(self.options.language):
@@ -132,6 +135,8 @@ class PregelRunner:
             run = RunInfo(run_id=run_id, thread_id=self.options.thread_id,
                           flow=self.plan.name, deps=self.options.context, bus=bus)
             run.answers = answers
+            if parent is not None:
+                run.parent = parent
             started = time.perf_counter()
             log_run_started(run.flow)
             if bus.active:
@@ -367,11 +372,13 @@ class PregelRunner:
                         active, values, superstep, run, cell if blocking else None, durable,
                         restored)
             except NodeInterrupt as asked:  # a lone node asked a person
-                assert durable is not None
+                if durable is None:
+                    raise  # a subflow's question: the parent run pauses
                 point.interrupts = durable.interrupts(superstep, [(nodes[active[0]], asked)])
                 return
             except Paused as paused:
-                assert durable is not None
+                if durable is None:
+                    raise paused.asked[0][1] from None  # a subflow's question
                 for done_node, instance, out in paused.finished:
                     durable.pending(superstep, done_node, instance, out)
                 point.interrupts = durable.interrupts(superstep, paused.asked)

@@ -240,3 +240,36 @@ def test_an_answer_stored_before_a_crash_is_used_and_nobody_is_asked_twice(
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.strip() == "存下了"
     assert SqliteCheckpointer(db).load("崩溃").status == "completed"
+
+
+class 内出(TypedDict):
+    verdict: str
+
+
+@node
+def 内审(draft: str, ctx: Context) -> 内出:
+    return {"verdict": str(ctx.interrupt(f"内层：{draft}？"))}
+
+
+@flow(output=内出)
+def 内层(draft: str) -> None:
+    START >> 内审
+
+
+class 外出(TypedDict):
+    verdict: str
+    draft: str
+
+
+@flow(output=外出)
+def 外层(topic: str) -> None:
+    START >> 写 >> 内层
+
+
+def test_a_question_inside_a_subflow_bubbles_up_with_a_namespaced_id() -> None:
+    app = 外层.with_options(thread_id="嵌套", checkpointer="memory://")
+    r = app.run(topic="嵌套")
+    assert r.status == "interrupted"
+    assert [i.id for i in r.interrupts] == ["内层/内审#0@2"]
+    assert r.interrupt == "内层：关于嵌套的初稿？"
+    assert app.resume("通过").output == {"verdict": "通过", "draft": "关于嵌套的初稿"}
