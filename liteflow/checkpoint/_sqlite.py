@@ -31,38 +31,20 @@ _JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 def check_sqlite_path(path: Path, url: str) -> None:
     """Refuse a path SQLite could not create or write, naming `url`."""
-    reason: tuple[str, Path] | None = None
-    if not str(path):
-        raise CheckpointError("checkpoint.bad_path", url=url,
-                              reason=_reason("checkpoint.reason_no_path", path))
     parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        reason = ("checkpoint.reason_is_dir", path)
+    problem: tuple[str, Path] | None = None
+    if not str(path) or str(path) == ".":
+        problem = ("checkpoint.path_missing", path)
+    elif path.is_dir():
+        problem = ("checkpoint.path_is_dir", path)
     elif not parent.is_dir():
-        reason = ("checkpoint.reason_no_dir", parent)
+        problem = ("checkpoint.path_no_dir", parent)
     elif path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        reason = ("checkpoint.reason_file_not_writable", path)
+        problem = ("checkpoint.path_file_not_writable", path)
     elif not path.exists() and not os.access(parent, os.W_OK | os.X_OK):
-        reason = ("checkpoint.reason_not_writable", parent)
-    if reason is not None:
-        raise CheckpointError("checkpoint.bad_path", url=url, reason=_reason(*reason))
-
-
-class _Reason:
-    """A reason rendered in the language of the message that shows it."""
-
-    def __init__(self, msg_id: str, path: Path) -> None:
-        self.msg_id = msg_id
-        self.path = path
-
-    def __format__(self, spec: str) -> str:
-        from ..core.messages import text
-
-        return text(self.msg_id, None, path=str(self.path))
-
-
-def _reason(msg_id: str, path: Path) -> _Reason:
-    return _Reason(msg_id, path)
+        problem = ("checkpoint.path_not_writable", parent)
+    if problem is not None:
+        raise CheckpointError(problem[0], url=url, path=str(problem[1]))
 
 
 class _SqliteBase(SqlCheckpointer):

@@ -2,8 +2,8 @@
 
 `run N`: open the thread (new or existing) and write steps up to N, each appending its
 number to `日志` after a pending write of node 1; the parent may set LITEFLOW_TEST_CRASH.
-`race GO_FILE`: load the head, create GO_FILE.ready.<pid>, wait for GO_FILE, then write one pending row and the next
-step; prints `won` or `conflict`.
+`race GO_FILE`: load the head, create GO_FILE.ready.<pid>, wait for GO_FILE, then write one
+pending row and the next step; prints `won` or `conflict`.
 """
 
 from __future__ import annotations

@@ -145,7 +145,8 @@ def test_states_with_chinese_keys_and_nul_round_trip(state: dict[str, Any]) -> N
 def test_the_matrix_by_example() -> None:
     shanghai = dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=ZoneInfo("Asia/Shanghai"))
     state = {
-        "时间": shanghai, "固定时区": dt.datetime(2026, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=-3))),
+        "时间": shanghai,
+        "固定时区": dt.datetime(2026, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=-3))),
         "日期": dt.date(2026, 12, 1), "钟点": dt.time(23, 59, 1, 5), "间隔": dt.timedelta(days=-2),
         "金额": Decimal("12345678901234567890.0000001"), "编号": uuid.uuid4(),
         "大数": 2**4000, "复数": 1 - 2j, "分数": Fraction(22, 7), "颜色": 颜色.红,
