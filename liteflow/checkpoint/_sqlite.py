@@ -27,6 +27,7 @@ __all__ = ["MemoryCheckpointer", "SqliteCheckpointer", "check_sqlite_path"]
 
 _BUSY_TIMEOUT_MS = 5000
 _JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+_PAGE_SIZE = 2048
 
 
 def check_sqlite_path(path: Path, url: str) -> None:
@@ -207,6 +208,10 @@ class SqliteCheckpointer(_SqliteBase):
             # check_same_thread=False only so that close() may close it from another thread.
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                    timeout=_BUSY_TIMEOUT_MS / 1000)
+            # Only takes effect on a new file. A step row of ~10 KB in 4 KiB pages keeps half
+            # of the time a leaf page to itself (its local part exceeds half a page): 2 KiB
+            # pages store such rows within ~4 % of their size instead of ~22 %.
+            conn.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
             self._configure(conn)
             self._wal(conn)
         except sqlite3.Error as error:

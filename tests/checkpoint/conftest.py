@@ -24,6 +24,14 @@ from liteflow.checkpoint import (
 
 PG_DSN = os.environ.get("LITEFLOW_TEST_PG_DSN")
 NO_PG = "PostgreSQL tests need LITEFLOW_TEST_PG_DSN=postgresql://... (a throwaway server)"
+# CI sets LITEFLOW_TEST_PG_REQUIRED=1: a missing server is then a failure, never a skip.
+PG_REQUIRED = os.environ.get("LITEFLOW_TEST_PG_REQUIRED") == "1"
+
+
+def _no_postgres() -> None:
+    if PG_REQUIRED:
+        pytest.fail("LITEFLOW_TEST_PG_REQUIRED=1 but LITEFLOW_TEST_PG_DSN is not set")
+    pytest.skip(NO_PG)
 
 StoreFactory = Callable[..., Checkpointer]
 
@@ -42,8 +50,10 @@ def _factory(kind: str, tmp_path: Path) -> StoreFactory:
     if kind == "sqlite":
         return lambda serde=None: SqliteCheckpointer(tmp_path / "检查点.db", serde=serde)
     if PG_DSN is None:
-        pytest.skip(NO_PG)
-    return lambda serde=None: PostgresCheckpointer(PG_DSN, serde=serde)
+        _no_postgres()
+    assert PG_DSN is not None
+    dsn = PG_DSN
+    return lambda serde=None: PostgresCheckpointer(dsn, serde=serde)
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
@@ -79,11 +89,21 @@ def thread_id() -> str:
     return f"线程-{uuid.uuid4().hex[:12]}"
 
 
+@pytest.fixture
+def pg_dsn() -> str:
+    """The test server's DSN; skips the test (one line) without one."""
+    if PG_DSN is None:
+        _no_postgres()
+    assert PG_DSN is not None
+    return PG_DSN
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def durable_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A URL of a store other processes can open too."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'runs.db'}"
     if PG_DSN is None:
-        pytest.skip(NO_PG)
+        _no_postgres()
+    assert PG_DSN is not None
     return PG_DSN
