@@ -350,12 +350,12 @@ class Journal:
             job()
 
     def _submit(self, job: Callable[[], None], *, is_step: bool = False) -> None:
-        with self._cond:
+        with self._cond:  # pending() may be called from several executor threads at once
             self._outstanding += 1
-        if self._writer is None:
-            self._writer = threading.Thread(target=self._work, name="liteflow-checkpoints",
-                                            daemon=True)
-            self._writer.start()
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._work, name="liteflow-checkpoints",
+                                                daemon=True)
+                self._writer.start()
 
         def wrapped() -> None:
             try:

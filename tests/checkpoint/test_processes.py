@@ -18,9 +18,12 @@ CHILD = Path(__file__).with_name("journal_child.py")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def child(url: str, thread_id: str, mode: str, arg: str, *,
-          crash: str | None = None) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+KILL_TRIALS = int(os.environ.get("LITEFLOW_TEST_KILL_TRIALS", "1"))
+
+
+def child(url: str, thread_id: str, mode: str, arg: str, *, crash: str | None = None,
+          **env_extra: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **env_extra}
     env.pop("LITEFLOW_TEST_CRASH", None)
     if crash:
         env["LITEFLOW_TEST_CRASH"] = crash
@@ -50,7 +53,7 @@ def test_sigkill_at_each_crash_point(durable_url: str, point: str, head: int,
         assert loaded.pending == pending
         # Resuming finishes the thread: no step applied twice, none lost.
         code, out, err = finish(child(durable_url, thread_id, "run", "6"))
-        assert code == 0 and out.strip() == "done", err
+        assert code == 0 and out.split() == ["ready", "done"], err
         done = store.load(thread_id)
         assert done.values == {"日志": [1, 2, 3, 4, 5, 6]} and done.status == "completed"
         assert [i.step for i in store.history(thread_id)] == list(range(7))
@@ -73,7 +76,7 @@ def test_two_processes_resume_one_thread_one_wins(durable_url: str, tmp_path: Pa
         go.touch()  # release them together
         results = [finish(p) for p in racers]
         assert all(code == 0 for code, _, _ in results), [e for _, _, e in results]
-        outcomes = sorted(out.strip() for _, out, _ in results)
+        outcomes = sorted(out.split()[-1] for _, out, _ in results)
         assert outcomes == ["conflict", "won"]
         loaded = store.load(thread_id)
         assert loaded.step == 3 and len(loaded.values["日志"]) == 3
@@ -91,5 +94,40 @@ def test_processes_starting_at_once_create_the_schema_once(tmp_path: Path) -> No
     store = open_checkpointer(url)
     try:
         assert sorted(t.thread_id for t in store.threads()) == ["t0", "t1", "t2", "t3"]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("durability", ["sync", "async"])
+def test_killed_at_random_moments_the_log_has_no_gap_and_no_duplicate(
+        durable_url: str, durability: str) -> None:
+    """SIGKILL a random 5-300 ms after the child opened the thread, resume, repeat: the
+    thread still reaches exactly 1..N (a duplicate or a gap would show in the log)."""
+    import random
+
+    rng = random.Random(f"{durable_url}{durability}")
+    steps = 40
+    store = open_checkpointer(durable_url)
+    try:
+        for trial in range(KILL_TRIALS):
+            thread_id = f"随机-{trial}-{uuid.uuid4().hex[:6]}"
+            kills, code = 0, None
+            while code != 0:
+                proc = child(durable_url, thread_id, "run", str(steps),
+                             LF_CHILD_DURABILITY=durability, LF_CHILD_PAUSE="0.003")
+                assert proc.stdout is not None
+                proc.stdout.readline()  # "ready", or "" if it already exited
+                if kills < 5:  # then let it finish, so a slow machine still ends the test
+                    try:
+                        proc.wait(timeout=rng.uniform(0.005, 0.3))
+                    except subprocess.TimeoutExpired:
+                        proc.send_signal(signal.SIGKILL)
+                        kills += 1
+                code, out, err = finish(proc)
+                assert code in (0, -signal.SIGKILL), err
+            loaded = store.load(thread_id)
+            assert loaded.values == {"日志": list(range(1, steps + 1))}, kills
+            assert loaded.status == "completed"
+            assert [i.step for i in store.history(thread_id)] == list(range(steps + 1))
     finally:
         store.close()
