@@ -123,7 +123,7 @@ def test_killed_at_random_moments_the_log_has_no_gap_and_no_duplicate(
                     except subprocess.TimeoutExpired:
                         proc.send_signal(signal.SIGKILL)
                         kills += 1
-                code, out, err = finish(proc)
+                code, _, err = finish(proc)
                 assert code in (0, -signal.SIGKILL), err
             loaded = store.load(thread_id)
             assert loaded.values == {"日志": list(range(1, steps + 1))}, kills
