@@ -43,6 +43,10 @@ class Checkpointer(Protocol):
         """
         ...
 
+    def head(self, thread_id: str) -> ThreadHead | None:
+        """The thread's head without changing anything, or None if it does not exist."""
+        ...
+
     def put_step(self, rec: StepRecord, *, expect_head: int) -> None:
         """Commit one step and move the head from `expect_head` to `rec.step` on `rec.branch`.
 

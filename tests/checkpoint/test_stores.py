@@ -60,6 +60,8 @@ def test_a_new_thread_begins_empty_and_an_existing_one_returns_its_head(
     assert (head.branch, head.step, head.status, head.run_id) == ("main", -1, "running", "run-1")
     adopted = store.begin(spec(thread_id, fingerprint="fp-2"), adopt=True)
     assert adopted is not None and adopted.fingerprint == "fp-2"
+    assert store.head(thread_id) == adopted
+    assert store.head(thread_id + "-没有") is None
 
 
 def test_load_folds_the_deltas_of_every_step(store: Checkpointer, thread_id: str) -> None:
