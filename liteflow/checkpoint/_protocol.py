@@ -98,6 +98,14 @@ class Checkpointer(Protocol):
         """Remove a thread and everything stored for it (no error if it does not exist)."""
         ...
 
+    def get_cached(self, key: str) -> bytes | None:
+        """Node cache: the encoded outputs under `key`, unless missing or expired."""
+        ...
+
+    def put_cached(self, key: str, value: bytes, *, ttl: float | None = None) -> None:
+        """Node cache: store encoded outputs under `key`, valid for `ttl` seconds (None: ever)."""
+        ...
+
     def close(self) -> None:
         """Release connections; later calls raise `CheckpointError`."""
         ...

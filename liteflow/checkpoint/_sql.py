@@ -77,6 +77,9 @@ def schema(blob: str, real: str) -> list[str]:
             interrupt_id TEXT NOT NULL, payload {blob} NOT NULL, answer {blob},
             answered_at {real}, created_at {real} NOT NULL,
             PRIMARY KEY (thread_id, branch, step, node, instance, seq))""",
+        f"""CREATE TABLE IF NOT EXISTS lf_cache (
+            cache_key TEXT PRIMARY KEY, value {blob} NOT NULL, created_at {real} NOT NULL,
+            expires_at {real})""",
     ]
 
 
@@ -484,6 +487,30 @@ class SqlCheckpointer:
             written_keys=tuple(meta.get("w", ())), next_nodes=tuple(meta.get("x", ())),
             nbytes=int(nbytes), created_at=_when(created),
             interrupts=tuple(asked.get((b, s), ())))
+
+    # ------------------------------------------------------------ node cache
+
+    def get_cached(self, key: str) -> bytes | None:
+        """The encoded outputs stored under `key`, unless missing or expired."""
+        with self._read() as conn:
+            row = self._x(conn, "SELECT value, expires_at FROM lf_cache WHERE cache_key = ?",
+                          (key,)).fetchone()
+        if row is None or (row[1] is not None and row[1] <= time.time()):
+            return None
+        return bytes(row[0])
+
+    def put_cached(self, key: str, value: bytes, *, ttl: float | None = None) -> None:
+        """Store encoded outputs under `key` (replacing any), valid for `ttl` seconds."""
+        now = time.time()
+        with self._write() as conn:
+            self._x(conn, "INSERT INTO lf_cache (cache_key, value, created_at, expires_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (cache_key) DO UPDATE SET "
+                    "value = excluded.value, created_at = excluded.created_at, "
+                    "expires_at = excluded.expires_at",
+                    (key, value, now, None if ttl is None else now + ttl))
+            # Expired entries go when new ones arrive: the table never grows without bound.
+            self._x(conn, "DELETE FROM lf_cache WHERE expires_at IS NOT NULL AND "
+                    "expires_at <= ?", (now,))
 
     def node_runs(self, thread_id: str, branch: str, step: int) -> list[list[Any]]:
         """The calls of one step as stored: `[name, instance, duration, attempts, restored]`."""

@@ -251,3 +251,16 @@ def test_a_closed_store_says_so(make_store: Any, thread_id: str) -> None:
     store.close()
     with pytest.raises(CheckpointError):
         store.load(thread_id)
+
+
+def test_the_node_cache(store: Checkpointer, thread_id: str) -> None:
+    key = f"起草:{thread_id}:输入哈希"
+    assert store.get_cached(key) is None
+    store.put_cached(key, SERDE.encode({"草稿": "缓存的稿"}))
+    cached = store.get_cached(key)
+    assert cached is not None and SERDE.decode(cached) == {"草稿": "缓存的稿"}
+    store.put_cached(key, SERDE.encode({"草稿": "新稿"}), ttl=60)
+    assert SERDE.decode(store.get_cached(key) or b"") == {"草稿": "新稿"}
+    store.put_cached(key + "-过期", b"\x80", ttl=0.05)
+    time.sleep(0.1)
+    assert store.get_cached(key + "-过期") is None
