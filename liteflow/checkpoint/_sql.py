@@ -114,14 +114,21 @@ class SqlCheckpointer(SqlReads):
 
     def put_pending(self, rec: PendingRecord) -> None:
         with self._write() as conn:
-            self._fence(conn, rec.thread_id, rec.branch, rec.step)
-            self._x(conn, "INSERT INTO lf_pending (thread_id, branch, step, node, instance, "
-                    "writes, duration, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (thread_id, branch, step, node, instance) DO UPDATE SET "
-                    "writes = excluded.writes, duration = excluded.duration, "
-                    "created_at = excluded.created_at",
-                    (rec.thread_id, rec.branch, rec.step, rec.node, rec.instance, rec.writes,
-                     rec.duration, rec.created_at or time.time()))
+            # One statement: stored only while the head sits just before rec.step.
+            stored = self._x(
+                conn,
+                "INSERT INTO lf_pending (thread_id, branch, step, node, instance, writes, "
+                "duration, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS ("
+                "SELECT 1 FROM lf_threads WHERE thread_id = ? AND head_branch = ? "
+                "AND head_step = ?) "
+                "ON CONFLICT (thread_id, branch, step, node, instance) DO UPDATE SET "
+                "writes = excluded.writes, duration = excluded.duration, "
+                "created_at = excluded.created_at",
+                (rec.thread_id, rec.branch, rec.step, rec.node, rec.instance, rec.writes,
+                 rec.duration, rec.created_at or time.time(), rec.thread_id, rec.branch,
+                 rec.step - 1)).rowcount
+            if stored != 1:
+                self._fence(conn, rec.thread_id, rec.branch, rec.step)
 
     def put_interrupts(self, recs: Sequence[InterruptRecord]) -> None:
         if not recs:
