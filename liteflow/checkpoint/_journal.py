@@ -117,6 +117,7 @@ class Journal:
         self._rule = SnapshotRule(**self._rule_args)
         self._crash = _crash_hook()
         self._error: BaseException | None = None
+        self._reported = False
         self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._cond = threading.Condition()
         self._outstanding = 0  # jobs queued or running on the writer
@@ -313,11 +314,15 @@ class Journal:
                 self._run_now(job)
 
     def close(self) -> None:
-        """Flush and stop the writer thread (the store stays open: it is the caller's)."""
+        """Flush and stop the writer thread (the store stays open: it is the caller's).
+
+        A writer error not yet raised to the caller is raised here.
+        """
         if self._closed:
             return
         try:
-            self.flush()
+            if not self._reported:  # an error the caller already got is not raised again
+                self.flush()
         finally:
             self._closed = True
             if self._writer is not None:
@@ -335,6 +340,7 @@ class Journal:
     def _check(self) -> None:
         error = self._error
         if error is not None:
+            self._reported = True
             raise error
         if self._closed:
             raise CheckpointError("checkpoint.closed", url=getattr(self.store, "url", "?"))
@@ -344,12 +350,12 @@ class Journal:
             job()
 
     def _submit(self, job: Callable[[], None], *, is_step: bool = False) -> None:
-        with self._cond:
+        with self._cond:  # pending() may be called from several executor threads at once
             self._outstanding += 1
-        if self._writer is None:
-            self._writer = threading.Thread(target=self._work, name="liteflow-checkpoints",
-                                            daemon=True)
-            self._writer.start()
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._work, name="liteflow-checkpoints",
+                                                daemon=True)
+                self._writer.start()
 
         def wrapped() -> None:
             try:

@@ -121,6 +121,12 @@ class PostgresCheckpointer(SqlCheckpointer):
     def _read(self) -> Any:
         return self._transaction(read=True)
 
+    def backend_pid(self) -> int:
+        """The server process of this thread's connection (diagnostics, tests)."""
+        self._ensure()
+        pid: int = self._conn().info.backend_pid
+        return pid
+
     def _after_step(self, conn: Any, rec: StepRecord) -> None:
         # Delivered to LISTEN liteflow only when the transaction commits (live UIs).
         conn.execute("SELECT pg_notify('liteflow', %s)", (f"{rec.thread_id}:{rec.step}",))

@@ -43,6 +43,10 @@ class Checkpointer(Protocol):
         """
         ...
 
+    def head(self, thread_id: str) -> ThreadHead | None:
+        """The thread's head without changing anything, or None if it does not exist."""
+        ...
+
     def put_step(self, rec: StepRecord, *, expect_head: int) -> None:
         """Commit one step and move the head from `expect_head` to `rec.step` on `rec.branch`.
 
@@ -92,6 +96,14 @@ class Checkpointer(Protocol):
 
     def delete_thread(self, thread_id: str) -> None:
         """Remove a thread and everything stored for it (no error if it does not exist)."""
+        ...
+
+    def get_cached(self, key: str) -> bytes | None:
+        """Node cache: the encoded outputs under `key`, unless missing or expired."""
+        ...
+
+    def put_cached(self, key: str, value: bytes, *, ttl: float | None = None) -> None:
+        """Node cache: store encoded outputs under `key`, valid for `ttl` seconds (None: ever)."""
         ...
 
     def close(self) -> None:

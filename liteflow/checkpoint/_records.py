@@ -113,6 +113,11 @@ class StepRecord:
     created_at: float = 0.0
 
     @property
+    def checkpoint_id(self) -> str:
+        """`"branch:step"`, as `history()` shows it."""
+        return f"{self.branch}:{self.step}"
+
+    @property
     def nbytes(self) -> int:
         """Bytes of user data in the row (writes plus snapshot)."""
         return len(self.writes) + (len(self.snapshot) if self.snapshot is not None else 0)

@@ -389,18 +389,22 @@ def _locate(value: Any, culprit: Any, depth: int = 0) -> str | None:
     return None
 
 
-def unrestorable_path(value: Any, depth: int = 0) -> tuple[str, Unrestorable] | None:
+def unrestorable_path(value: Any) -> tuple[str, Unrestorable] | None:
     """Where the first `Unrestorable` sits inside a decoded value: `("$.a[2]", obj)` or None.
 
     The runner calls it before a node receives a restored value, to fail clearly instead of
     handing the node an inert placeholder.
     """
+    return _find_unrestorable(value, 0)
+
+
+def _find_unrestorable(value: Any, depth: int) -> tuple[str, Unrestorable] | None:
     if isinstance(value, Unrestorable):
         return "$", value
     if depth > 200 or isinstance(value, str | bytes | int | float) or value is None:
         return None
     for step, child in _children(value):
-        found = unrestorable_path(child, depth + 1)
+        found = _find_unrestorable(child, depth + 1)
         if found is not None:
             return "$" + step + found[0][1:], found[1]
     return None

@@ -27,42 +27,25 @@ __all__ = ["MemoryCheckpointer", "SqliteCheckpointer", "check_sqlite_path"]
 
 _BUSY_TIMEOUT_MS = 5000
 _JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+_PAGE_SIZE = 2048
 
 
 def check_sqlite_path(path: Path, url: str) -> None:
     """Refuse a path SQLite could not create or write, naming `url`."""
-    reason: tuple[str, Path] | None = None
-    if not str(path):
-        raise CheckpointError("checkpoint.bad_path", url=url,
-                              reason=_reason("checkpoint.reason_no_path", path))
     parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        reason = ("checkpoint.reason_is_dir", path)
+    problem: tuple[str, Path] | None = None
+    if not str(path) or str(path) == ".":
+        problem = ("checkpoint.path_missing", path)
+    elif path.is_dir():
+        problem = ("checkpoint.path_is_dir", path)
     elif not parent.is_dir():
-        reason = ("checkpoint.reason_no_dir", parent)
+        problem = ("checkpoint.path_no_dir", parent)
     elif path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        reason = ("checkpoint.reason_file_not_writable", path)
+        problem = ("checkpoint.path_file_not_writable", path)
     elif not path.exists() and not os.access(parent, os.W_OK | os.X_OK):
-        reason = ("checkpoint.reason_not_writable", parent)
-    if reason is not None:
-        raise CheckpointError("checkpoint.bad_path", url=url, reason=_reason(*reason))
-
-
-class _Reason:
-    """A reason rendered in the language of the message that shows it."""
-
-    def __init__(self, msg_id: str, path: Path) -> None:
-        self.msg_id = msg_id
-        self.path = path
-
-    def __format__(self, spec: str) -> str:
-        from ..core.messages import text
-
-        return text(self.msg_id, None, path=str(self.path))
-
-
-def _reason(msg_id: str, path: Path) -> _Reason:
-    return _Reason(msg_id, path)
+        problem = ("checkpoint.path_not_writable", parent)
+    if problem is not None:
+        raise CheckpointError(problem[0], url=url, path=str(problem[1]))
 
 
 class _SqliteBase(SqlCheckpointer):
@@ -225,6 +208,10 @@ class SqliteCheckpointer(_SqliteBase):
             # check_same_thread=False only so that close() may close it from another thread.
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                    timeout=_BUSY_TIMEOUT_MS / 1000)
+            # Only takes effect on a new file. A step row of ~10 KB in 4 KiB pages keeps half
+            # of the time a leaf page to itself (its local part exceeds half a page): 2 KiB
+            # pages store such rows within ~4 % of their size instead of ~22 %.
+            conn.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
             self._configure(conn)
             self._wal(conn)
         except sqlite3.Error as error:

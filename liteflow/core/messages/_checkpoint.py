@@ -17,21 +17,26 @@ MESSAGES: dict[str, Msg] = {
         en="unknown checkpointer URL {url}: use sqlite:///relative.db, "
         "sqlite:////absolute/path.db, postgresql://… or memory://",
     ),
-    "checkpoint.bad_path": Msg(
-        zh="检查点地址 {url} 不可用：{reason}",
-        en="checkpointer URL {url} cannot be used: {reason}",
+    "checkpoint.path_no_dir": Msg(
+        zh="检查点地址 {url} 不可用：目录 {path} 不存在",
+        en="checkpointer URL {url} cannot be used: the directory {path} does not exist",
     ),
-    "checkpoint.reason_no_dir": Msg(
-        zh="目录 {path} 不存在", en="the directory {path} does not exist"),
-    "checkpoint.reason_not_writable": Msg(
-        zh="目录 {path} 不可写", en="the directory {path} is not writable"),
-    "checkpoint.reason_is_dir": Msg(
-        zh="{path} 是一个目录，而不是数据库文件",
-        en="{path} is a directory, not a database file"),
-    "checkpoint.reason_file_not_writable": Msg(
-        zh="文件 {path} 不可写", en="the file {path} is not writable"),
-    "checkpoint.reason_no_path": Msg(
-        zh="没有给出数据库文件路径", en="no database file path is given"),
+    "checkpoint.path_not_writable": Msg(
+        zh="检查点地址 {url} 不可用：目录 {path} 不可写",
+        en="checkpointer URL {url} cannot be used: the directory {path} is not writable",
+    ),
+    "checkpoint.path_is_dir": Msg(
+        zh="检查点地址 {url} 不可用：{path} 是一个目录，而不是数据库文件",
+        en="checkpointer URL {url} cannot be used: {path} is a directory, not a database file",
+    ),
+    "checkpoint.path_file_not_writable": Msg(
+        zh="检查点地址 {url} 不可用：文件 {path} 不可写",
+        en="checkpointer URL {url} cannot be used: the file {path} is not writable",
+    ),
+    "checkpoint.path_missing": Msg(
+        zh="检查点地址 {url} 不可用：没有给出数据库文件路径",
+        en="checkpointer URL {url} cannot be used: no database file path is given",
+    ),
     "checkpoint.no_postgres": Msg(
         zh="检查点地址 {url} 需要 psycopg 3：请安装 pip install 'liteflow[postgres]'",
         en="checkpointer URL {url} needs psycopg 3: pip install 'liteflow[postgres]'",
@@ -96,6 +101,16 @@ MESSAGES: dict[str, Msg] = {
         "the restorable types: declare it in the flow's type hints or in Serde(allow=[...])",
     ),
     # Threads, versions, resume.
+    "checkpoint.no_thread_id": Msg(
+        zh="流程 {flow} 配置了 checkpointer，但没有 thread_id：请用 with_options(thread_id=...) 指定线程",
+        en="flow {flow} has a checkpointer but no thread_id: name the thread with "
+        "with_options(thread_id=...)",
+    ),
+    "checkpoint.nothing_to_resume": Msg(
+        zh="线程 {thread}（流程 {flow}）没有可以继续的运行：它不存在或已经完成，请调用 run(...)",
+        en="thread {thread} (flow {flow}) has no run to continue: it does not exist or has "
+        "completed; call run(...)",
+    ),
     "checkpoint.conflict": Msg(
         zh="线程 {thread} 已被另一次运行推进（期望停在分支 {branch} 第 {expected} 步，实际在分支 {head_branch} 第 {found} 步）：本次运行没有写入任何东西",
         en="thread {thread} was moved on by another run (expected branch {branch} at step "
