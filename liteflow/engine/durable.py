@@ -120,7 +120,7 @@ class Durable:
         from ..checkpoint import Journal, ThreadSpec
 
         if not options.thread_id:
-            raise CheckpointError("checkpoint.no_thread", flow=plan.name)
+            raise CheckpointError("checkpoint.no_thread_id", flow=plan.name)
         self.plan = plan
         self.store = open_store(options.checkpointer)
         self.thread_id = options.thread_id

@@ -22,7 +22,7 @@ from liteflow.checkpoint import (
     fold,
 )
 from liteflow.core.merge import MISSING, merger_for
-from liteflow.definitions.strategy import UpdateStrategy as U
+from liteflow.core.merge import UpdateStrategy as U
 
 # Raise for a longer property run, e.g. LITEFLOW_TEST_EXAMPLES=5000.
 EXAMPLES = int(os.environ.get("LITEFLOW_TEST_EXAMPLES", "200")) // 2

@@ -106,11 +106,6 @@ MESSAGES: dict[str, Msg] = {
         en="flow {flow} has a checkpointer but no thread_id: name the thread with "
         "with_options(thread_id=...)",
     ),
-    "checkpoint.nothing_to_resume": Msg(
-        zh="线程 {thread}（流程 {flow}）没有可以继续的运行：它不存在或已经完成，请调用 run(...)",
-        en="thread {thread} (flow {flow}) has no run to continue: it does not exist or has "
-        "completed; call run(...)",
-    ),
     "checkpoint.conflict": Msg(
         zh="线程 {thread} 已被另一次运行推进（期望停在分支 {branch} 第 {expected} 步，实际在分支 {head_branch} 第 {found} 步）：本次运行没有写入任何东西",
         en="thread {thread} was moved on by another run (expected branch {branch} at step "

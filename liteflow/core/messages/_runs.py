@@ -3,10 +3,6 @@
 from . import Msg
 
 MESSAGES: dict[str, Msg] = {
-    "checkpoint.no_thread": Msg(
-        "流程 {flow} 配置了检查点但没有 thread_id：请用 with_options(thread_id=...) 指定线程",
-        "flow {flow} has a checkpointer but no thread_id: give one with "
-        "with_options(thread_id=...)"),
     "checkpoint.not_a_checkpointer": Msg(
         "checkpointer 必须是 Checkpointer 或地址（sqlite:///runs.db、memory://、postgresql://…），"
         "收到 {value}",
