@@ -16,6 +16,7 @@ from ..core.errors import (
     ToolDefinitionError,
     ToolError,
     ToolExecutionError,
+    ToolTimeoutError,
     UnknownToolError,
 )
 from ._agent import AgentResult, ToolCallingAgent, ToolCallRecord, create_agent
@@ -63,6 +64,7 @@ __all__ = [
     "ToolExecutionError",
     "ToolMessage",
     "ToolRegistry",
+    "ToolTimeoutError",
     "UnknownToolError",
     "Usage",
     "calculator",

@@ -5,37 +5,76 @@ Built once per tool, when it is defined; each call then only validates against i
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pydantic
 
 from ..core.errors import ToolArgumentError, ToolDefinitionError
+from ..core.messages import text
+from ..core.reprs import short_repr
+from ..core.suggest import closest
+from ..core.typecheck import describe_type
 from ._docstrings import parse_docstring
+from ._phrase import Phrase, Phrases
 from ._typing_compat import pydantic_compatible
 
-__all__ = ["Arguments", "suggest"]
+__all__ = ["Arguments"]
+
+# pydantic's error kinds that a tool's caller meets, as catalog phrases (pydantic's own
+# text is English only). Others show pydantic's text in English and their kind in Chinese.
+_KINDS = {
+    "int_type": "tool.why.int", "int_parsing": "tool.why.int", "int_from_float": "tool.why.int",
+    "int_parsing_size": "tool.why.int_size",
+    "float_type": "tool.why.number", "float_parsing": "tool.why.number",
+    "decimal_type": "tool.why.number", "decimal_parsing": "tool.why.number",
+    "bool_type": "tool.why.bool", "bool_parsing": "tool.why.bool",
+    "string_type": "tool.why.string", "string_unicode": "tool.why.string",
+    "string_too_short": "tool.why.string_too_short", "string_too_long": "tool.why.string_too_long",
+    "too_short": "tool.why.too_few", "too_long": "tool.why.too_many",
+    "list_type": "tool.why.list", "tuple_type": "tool.why.list", "set_type": "tool.why.list",
+    "frozen_set_type": "tool.why.list", "iterable_type": "tool.why.list",
+    "dict_type": "tool.why.dict", "model_type": "tool.why.dict", "dataclass_type": "tool.why.dict",
+    "model_attributes_type": "tool.why.dict",
+    "literal_error": "tool.why.one_of", "enum": "tool.why.one_of",
+    "greater_than": "tool.why.gt", "greater_than_equal": "tool.why.ge",
+    "less_than": "tool.why.lt", "less_than_equal": "tool.why.le",
+    "multiple_of": "tool.why.multiple_of",
+    "none_required": "tool.why.none",
+    "date_type": "tool.why.date", "date_parsing": "tool.why.date", "date_from_datetime_parsing":
+    "tool.why.date", "datetime_type": "tool.why.datetime", "datetime_parsing": "tool.why.datetime",
+    "datetime_from_date_parsing": "tool.why.datetime",
+    "time_type": "tool.why.time", "time_parsing": "tool.why.time",
+    "uuid_type": "tool.why.uuid", "uuid_parsing": "tool.why.uuid",
+    "url_type": "tool.why.url", "url_parsing": "tool.why.url",
+    "value_error": "tool.why.value_error", "assertion_error": "tool.why.value_error",
+    "is_instance_of": "tool.why.instance_of",
+    "recursion_loop": "tool.why.recursion",
+}
 
 
-def suggest(word: str, candidates: Iterable[str]) -> str | None:
-    """The candidate closest to `word`, if any is close (works for Chinese names too)."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
-    return matches[0] if matches else None
+class _Detail:
+    """Why pydantic refused a value, in the language the spec names."""
 
+    __slots__ = ("error",)
 
-def _type_name(annotation: Any) -> str:
-    if isinstance(annotation, type):
-        return annotation.__name__
-    return repr(annotation).replace("typing.", "")
+    def __init__(self, error: Any) -> None:
+        self.error = error
 
-
-def _short_repr(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    def __format__(self, spec: str) -> str:
+        kind = str(self.error.get("type", "?"))
+        msg_id = _KINDS.get(kind)
+        if msg_id is None:
+            if spec == "zh":
+                return text("tool.why.other", "zh", kind=kind)
+            return str(self.error.get("msg", kind))
+        ctx = {name: str(value)[:120] for name, value in (self.error.get("ctx") or {}).items()}
+        if spec == "zh" and "expected" in ctx:  # pydantic lists choices as "'a' or 'b'"
+            ctx["expected"] = ctx["expected"].replace(" or ", "、")
+        return text(msg_id, spec or None, **ctx)
 
 
 class Arguments:
@@ -119,9 +158,19 @@ class Arguments:
             instance = self.model.model_validate(dict(arguments))
         except pydantic.ValidationError as exc:
             problems = [self._problem(tool, error) for error in exc.errors()]
-            first = problems[0]
+            # An unknown argument first: its did-you-mean usually explains the missing one.
+            problems.sort(key=lambda problem: _ORDER.get(problem["msg_id"], 3))
+            first, rest = problems[0], problems[1:]
+            if not rest:
+                raise ToolArgumentError(
+                    first["msg_id"], problems=problems, **first["fields"]
+                ) from None
             raise ToolArgumentError(
-                first["msg_id"], problems=problems, **first["fields"]
+                "tool.argument_problems",
+                problems=problems,
+                first=Phrase(first["msg_id"], **first["fields"]),
+                others=Phrases(tuple(Phrase(p["msg_id"], **p["fields"]) for p in rest)),
+                **first["fields"],
             ) from None
         return {name: getattr(instance, f"p{i}") for i, name in enumerate(self.names)}
 
@@ -133,7 +182,7 @@ class Arguments:
         if kind == "missing" and len(loc) == 1:
             return {"msg_id": "tool.argument_missing", "fields": {"tool": tool, "key": key}}
         if kind == "extra_forbidden" and len(loc) == 1:
-            hint = suggest(key, self.names)
+            hint = closest(key, self.names)
             fields = {"tool": tool, "key": key, "known": known}
             if hint is None:
                 return {"msg_id": "tool.argument_unknown", "fields": fields}
@@ -141,17 +190,21 @@ class Arguments:
                 "msg_id": "tool.argument_unknown_suggest",
                 "fields": {**fields, "suggestion": hint},
             }
-        expected = _type_name(self.types.get(key, Any))
+        expected = describe_type(self.types.get(key, Any))
         return {
             "msg_id": "tool.argument_invalid",
             "fields": {
                 "tool": tool,
                 "key": ".".join(loc) or "-",
                 "expected": expected,
-                "value": _short_repr(error.get("input")),
-                "detail": error.get("msg", kind),
+                "value": short_repr(error.get("input"), 60),
+                "detail": _Detail(error),
             },
         }
+
+
+_ORDER = {"tool.argument_unknown_suggest": 0, "tool.argument_unknown": 1,
+          "tool.argument_missing": 2}
 
 
 def _unresolvable_parameter(fn: Callable[..., Any]) -> str | None:

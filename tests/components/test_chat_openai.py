@@ -274,10 +274,11 @@ def test_gives_up_after_max_retries(server: FakeOpenAIServer) -> None:
     assert len(server.requests) == 2
     error = caught.value
     assert error.status_code == 429
+    url = f"{server.base_url}/chat/completions"
     assert error.render("en") == (
-        "The request to model fake-model failed (HTTP 429): rate limited"
+        f"The request to model fake-model at {url} failed (HTTP 429): rate limited"
     )
-    assert error.render("zh") == "模型 fake-model 的请求失败（HTTP 429）：rate limited"
+    assert error.render("zh") == f"模型 fake-model（{url}）的请求失败（HTTP 429）：rate limited"
     assert server.pending == 1
 
 
@@ -302,7 +303,8 @@ def test_timeout(server: FakeOpenAIServer) -> None:
     with use_language("zh"), pytest.raises(ChatModelError) as caught:
         llm.invoke("x")
     assert caught.value.msg_id == "chat.timeout"
-    assert str(caught.value).startswith("模型 fake-model 的请求超时")
+    url = f"{server.base_url}/chat/completions"
+    assert str(caught.value) == f"模型 fake-model（{url}）没有在 0.2 秒内完成回复"
 
 
 def test_connection_refused_names_the_url() -> None:
@@ -364,7 +366,8 @@ def test_error_language_follows_liteflow_lang(
     monkeypatch.setenv("LITEFLOW_LANG", "zh")
     with pytest.raises(ChatModelError) as caught:
         server.chat_model().invoke("x")
-    assert str(caught.value) == "模型 fake-model 的请求失败（HTTP 400）：bad"
+    url = f"{server.base_url}/chat/completions"
+    assert str(caught.value) == f"模型 fake-model（{url}）的请求失败（HTTP 400）：bad"
 
 
 def test_models_pickle_for_other_processes(server: FakeOpenAIServer) -> None:
