@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from liteflow.core.messages import CATALOG
-from liteflow.core.messages import _components, _replies
+from liteflow.core.messages import CATALOG, _components, _replies
 
 MESSAGES = {**_components.MESSAGES, **_replies.MESSAGES}
 
