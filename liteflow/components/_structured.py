@@ -11,6 +11,7 @@ import pydantic
 from ..core.errors import ChatModelError, StructuredOutputError
 from ._messages import AIMessage, MessageLike
 from ._typing_compat import pydantic_compatible
+from ._validation import Located
 
 if TYPE_CHECKING:
     from ._chat import ChatOpenAI
@@ -117,11 +118,9 @@ class StructuredChatModel(Generic[T]):
         try:
             return self._adapter.validate_json(reply.content)
         except pydantic.ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or '$'}: {e['msg']}" for e in exc.errors()
-            )
             raise StructuredOutputError(
-                "chat.structured_invalid", model=model, schema=self._label, error=problems
+                "chat.structured_invalid", model=model, schema=self._label,
+                error=Located(list(exc.errors())),
             ) from exc
 
     def __repr__(self) -> str:

@@ -246,8 +246,18 @@ def test_structured_output_that_does_not_validate(
         llm.with_structured_output(城市信息).invoke("介绍杭州")
     error = caught.value
     assert error.model == "测试模型"
-    assert error.render("zh").startswith("模型 测试模型 的输出不符合 城市信息：")
-    assert "人口" in error.render("en") and "别称" in error.render("en")
+    assert error.render("zh") == (
+        "模型 测试模型 的输出不符合 城市信息：人口: 应为整数；别称: 缺少字段")
+    assert error.render("en") == (
+        "The output of model 测试模型 does not match 城市信息: 人口: should be an integer; "
+        "别称: the field is missing")
+
+
+def test_structured_output_that_is_not_json(server: FakeOpenAIServer, llm: ChatOpenAI) -> None:
+    server.add("好的，杭州是……")
+    with use_language("zh"), pytest.raises(StructuredOutputError) as caught:
+        llm.with_structured_output(城市信息).invoke("介绍杭州")
+    assert str(caught.value) == "模型 测试模型 的输出不符合 城市信息：$: 不是合法的 JSON"
 
 
 def test_retries_on_500_and_429_then_succeeds(server: FakeOpenAIServer) -> None:

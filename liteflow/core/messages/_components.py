@@ -169,8 +169,8 @@ MESSAGES: dict[str, Msg] = {
         en="Model {model} refused to answer in the shape of {schema}: {error}",
     ),
     "chat.structured_invalid": Msg(
-        zh="模型 {model} 的输出不符合 {schema}：{error}",
-        en="The output of model {model} does not match {schema}: {error}",
+        zh="模型 {model} 的输出不符合 {schema}：{error:zh}",
+        en="The output of model {model} does not match {schema}: {error:en}",
     ),
     # Agents.
     "agent.turn_limit": Msg(

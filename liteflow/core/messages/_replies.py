@@ -169,5 +169,8 @@ MESSAGES: dict[str, Msg] = {
     "tool.why.value_error": Msg(zh="值不符合要求：{error}", en="the value is not accepted: {error}"),
     "tool.why.instance_of": Msg(zh="应为 {class} 的实例", en="should be an instance of {class}"),
     "tool.why.recursion": Msg(zh="嵌套太深", en="nested too deeply"),
+    "tool.why.json": Msg(zh="不是合法的 JSON", en="is not valid JSON"),
+    "tool.why.missing": Msg(zh="缺少字段", en="the field is missing"),
+    "tool.why.extra": Msg(zh="不允许有这个字段", en="the field is not allowed"),
     "tool.why.other": Msg(zh="不符合要求（校验类型 {kind}）", en="does not pass the check {kind}"),
 }
