@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import functools
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
@@ -31,16 +32,22 @@ class _Background:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pid = 0
+        self.thread: threading.Thread | None = None
 
     def loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
             if self._loop is None or self._pid != os.getpid():
                 loop = asyncio.new_event_loop()
-                threading.Thread(
+                self.thread = threading.Thread(
                     target=loop.run_forever, name="liteflow-chat", daemon=True
-                ).start()
+                )
+                self.thread.start()
                 self._loop, self._pid = loop, os.getpid()
             return self._loop
+
+    def is_current(self) -> bool:
+        """Whether the caller runs on the background loop (waiting for it would deadlock)."""
+        return threading.current_thread() is self.thread
 
 
 _BACKGROUND = _Background()
@@ -49,8 +56,12 @@ _BACKGROUND = _Background()
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     """Run `coro` on the background loop, in a copy of the caller's context; wait for it.
 
-    An exception in the caller while waiting (Ctrl-C) cancels the coroutine.
+    An exception in the caller while waiting (Ctrl-C) cancels the coroutine. Called from
+    the background loop itself (an async tool calling a sync model), it runs `coro` on a
+    fresh loop in a helper thread instead.
     """
+    if _BACKGROUND.is_current():
+        return call_in_thread(functools.partial(asyncio.run, coro), None, TimeoutError)
     loop = _BACKGROUND.loop()
     context = contextvars.copy_context()
     outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
@@ -91,11 +102,20 @@ async def _next(iterator: AsyncIterator[T]) -> Any:
         return _END
 
 
+async def _collect(iterator: AsyncIterator[T]) -> list[T]:
+    return [item async for item in iterator]
+
+
 def iterate_sync(iterator: AsyncIterator[T]) -> Iterator[T]:
     """Iterate an async generator from sync code, one step at a time on the background loop.
 
-    Leaving the loop early (`break`, an exception) closes the generator there too.
+    Leaving the loop early (`break`, an exception) closes the generator there too. Called
+    from the background loop itself, it collects the items on a helper thread first.
     """
+    if _BACKGROUND.is_current():
+        yield from call_in_thread(functools.partial(asyncio.run, _collect(iterator)), None,
+                                  TimeoutError)
+        return
     exhausted = False
     try:
         while True:
