@@ -36,8 +36,9 @@ class ChatOpenAI:
         reply = llm.invoke("用一句话介绍杭州")
         print(reply.content, reply.usage)
 
-    `timeout` (seconds, None for none) bounds each whole call — connecting, the SDK's
-    retries, the first byte and the last — however slowly the server sends. A reply that
+    `timeout` (seconds, default 300, None for none) bounds each whole call — connecting,
+    the SDK's retries, the first byte and the last — however slowly the server sends; a
+    reasoning model that thinks for minutes may need more. A reply that
     cannot be used raises `ChatModelError` naming the model, the URL and what was wrong.
     """
 
@@ -49,7 +50,7 @@ class ChatOpenAI:
         base_url: str | None = None,
         temperature: float | None = None,
         max_tokens: int | None = None,
-        timeout: float | None = 60.0,
+        timeout: float | None = 300.0,
         max_retries: int = 2,
         stream_usage: bool = True,
         extra_body: Mapping[str, Any] | None = None,
