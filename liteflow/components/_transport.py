@@ -14,10 +14,8 @@ import threading
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
-
-import openai
 
 from ..core.errors import ChatModelError, LiteflowError
 from ..core.reprs import short_repr
@@ -25,7 +23,18 @@ from ._messages import AIMessage, AIMessageChunk
 from ._phrase import Phrase
 from ._wire import MAX_REPLY_BYTES, Source, StreamReader, chunks_of, read_completion
 
+if TYPE_CHECKING:
+    import openai
+
 __all__ = ["Clients", "complete", "stream"]
+
+
+def _openai() -> Any:
+    # Imported on first use: the SDK takes seconds to import, and importing liteflow (for
+    # `liteflow check`, say) should not pay for a model it does not call.
+    import openai
+
+    return openai
 
 
 class Clients:
@@ -65,7 +74,7 @@ class Clients:
                 key = self.api_key or os.environ.get("OPENAI_API_KEY")
                 if not key:
                     raise ChatModelError("chat.no_api_key", model=model)
-                found = openai.AsyncOpenAI(
+                found = _openai().AsyncOpenAI(
                     api_key=key, base_url=self.base_url, timeout=self.timeout,
                     max_retries=self.max_retries,
                 )
@@ -140,13 +149,14 @@ async def _response(
     """The response's content type and its body pieces, every wait under the deadline."""
     deadline = _Deadline(clients.timeout)
     client = clients.client(source.model)
+    sdk = _openai()
     manager = client.chat.completions.with_streaming_response.create(**params)
     try:
         async with deadline.scope():
             response = await manager.__aenter__()
     except TimeoutError:
         _timeout(source, deadline)
-    except openai.OpenAIError as exc:
+    except sdk.OpenAIError as exc:
         _sdk_error(source, exc, deadline)
     received = 0
 
@@ -187,6 +197,7 @@ def _timeout(source: Source, deadline: _Deadline) -> NoReturn:
 
 def _sdk_error(source: Source, exc: openai.OpenAIError, deadline: _Deadline) -> NoReturn:
     model, url = source.model, source.url
+    openai = _openai()
     if isinstance(exc, openai.APIStatusError):
         raise ChatModelError(
             "chat.status", model=model, url=url, status=exc.status_code, error=_status_text(exc)

@@ -82,3 +82,37 @@ def test_many_threads_share_the_background_loop(server: FakeOpenAIServer) -> Non
     for thread in threads:
         thread.join(15)
     assert sorted(answers) == sorted(f"答{i}" for i in range(16))
+
+
+def test_ctrl_c_stops_a_sync_call_that_has_no_timeout() -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    script = """
+import sys
+from liteflow.testing import FakeOpenAIServer, RawReply
+hang = RawReply([b": keep-alive\\n\\n"] * 600, delay=0.1, chunked=True,
+                content_type="text/event-stream")
+with FakeOpenAIServer([hang]) as server:
+    llm = server.chat_model(timeout=None)
+    print("calling", flush=True)
+    try:
+        llm.invoke("x")
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+"""
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=root, text=True,
+                               stdout=subprocess.PIPE, env={"PYTHONPATH": str(root),
+                                                            "PATH": "/usr/bin:/bin"})
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "calling"
+    time.sleep(0.5)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=20)
+    assert output.strip() == "interrupted"
+    assert time.monotonic() - started < 3.0
