@@ -35,8 +35,9 @@ from ._messages import (
     Usage,
     merge_chunks,
 )
+from ._registry import ToolRegistry, create_tool_registry
 from ._structured import StructuredChatModel
-from ._tools import BaseTool, FunctionTool, ToolRegistry, create_tool_registry, tool
+from ._tools import BaseTool, FunctionTool, tool
 
 __all__ = [
     "AIMessage",

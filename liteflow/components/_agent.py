@@ -28,8 +28,9 @@ from ._messages import (
     Usage,
     merge_chunks,
 )
+from ._registry import ToolRegistry
 from ._threads import run_sync
-from ._tools import BaseTool, ToolRegistry
+from ._tools import BaseTool
 
 if TYPE_CHECKING:
     from ..definitions import NodeFunction

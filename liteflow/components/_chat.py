@@ -17,9 +17,10 @@ from ..core.errors import ChatModelError
 from ..core.reprs import short_repr
 from . import _transport
 from ._messages import AIMessage, AIMessageChunk, MessageLike, to_openai_messages
+from ._registry import ToolRegistry
 from ._structured import StructuredChatModel
 from ._threads import iterate_sync, run_sync
-from ._tools import BaseTool, ToolRegistry
+from ._tools import BaseTool
 from ._wire import Source
 
 __all__ = ["ChatOpenAI"]

@@ -1,7 +1,7 @@
 """Properties of the reply readers: however the bytes are split the chunks are the same,
 and no input raises anything but `ChatModelError`.
 
-`LITEFLOW_WIRE_EXAMPLES` sets the number of examples (default 150).
+`LITEFLOW_WIRE_EXAMPLES` sets the number of examples (default 100).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from liteflow.components import ChatModelError, merge_chunks
 from liteflow.components._wire import Source, StreamReader, read_completion
 
-EXAMPLES = int(os.environ.get("LITEFLOW_WIRE_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("LITEFLOW_WIRE_EXAMPLES", "100"))
 SOURCE = Source("模型", "http://127.0.0.1:1/v1/chat/completions")
 
 texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=12)
