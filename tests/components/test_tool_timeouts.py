@@ -178,3 +178,44 @@ def test_an_abandoned_tool_thread_does_not_hold_the_process_exit() -> None:
                           timeout=30, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin"})
     assert done.stdout.strip() == "timed out", done.stderr
     assert time.monotonic() - started < 10
+
+
+class 结果输出(TypedDict):
+    结果: str
+
+
+@pytest.mark.parametrize("kind", ["sync node", "async node"])
+def test_a_node_calling_a_stuck_tool_returns_at_the_tools_timeout(
+    release: threading.Event, kind: str
+) -> None:
+    from liteflow import node
+
+    @tool(timeout=0.3)
+    def 卡住(x: int) -> int:
+        release.wait(60)
+        return x
+
+    registry = create_tool_registry(卡住)
+
+    if kind == "sync node":
+        @node
+        def 调用(x: int) -> 结果输出:
+            try:
+                return {"结果": str(registry.execute_tool("卡住", x=x))}
+            except ToolTimeoutError as error:
+                return {"结果": error.msg_id}
+    else:
+        @node
+        async def 调用(x: int) -> 结果输出:
+            try:
+                return {"结果": str(await registry.aexecute_tool("卡住", x=x))}
+            except ToolTimeoutError as error:
+                return {"结果": error.msg_id}
+
+    @flow
+    def 流程(x: int) -> 结果输出:
+        START >> 调用
+
+    started = time.monotonic()
+    assert 流程.run(x=1).output["结果"] == "tool.timeout"
+    assert time.monotonic() - started < 3.0
