@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import threading
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..core.errors import ChatModelError, LiteflowError
 from ..core.reprs import short_repr
-from ._messages import AIMessage, AIMessageChunk
+from ._messages import AIMessage, AIMessageChunk, merge_chunks
 from ._phrase import Phrase
 from ._wire import MAX_REPLY_BYTES, Source, StreamReader, chunks_of, read_completion
 
@@ -104,9 +105,20 @@ class _Deadline:
 
 
 async def complete(clients: Clients, source: Source, params: Mapping[str, Any]) -> AIMessage:
-    """Send a non-streaming request; the reply as an `AIMessage`, or `ChatModelError`."""
+    """Send a non-streaming request; the reply as an `AIMessage`, or `ChatModelError`.
+
+    A server that streams anyway is read as a stream.
+    """
     body = bytearray()
     async with _response(clients, source, params) as (content_type, pieces):
+        if "event-stream" in content_type.lower():
+            reader = StreamReader(source)
+            chunks: list[AIMessageChunk] = []
+            async for piece in pieces:
+                chunks += reader.feed(piece)
+                if reader.done:
+                    break
+            return merge_chunks([*chunks, *reader.finish()])
         async for piece in pieces:
             body += piece
             if len(body) > MAX_REPLY_BYTES:
@@ -216,7 +228,17 @@ def _sdk_error(source: Source, exc: openai.OpenAIError, deadline: _Deadline) -> 
 def _status_text(exc: openai.APIStatusError) -> str:
     body = exc.body
     if isinstance(body, Mapping):
-        message = body.get("message")
+        error = body.get("error", body)
+        message = error.get("message") if isinstance(error, Mapping) else None
         if isinstance(message, str) and message:
             return message[:300]
+    if isinstance(body, str) and body.strip():
+        # A proxy's error page: its title says it; the rest is markup.
+        title = _TITLE.search(body)
+        text = title.group(1) if title else _TAG.sub(" ", body)
+        return short_repr(" ".join(text.split()), 200).strip("'\"")
     return short_repr(exc.message, 300).strip("'\"")
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")

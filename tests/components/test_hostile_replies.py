@@ -241,3 +241,26 @@ def test_an_endless_fast_stream_is_refused_at_the_size_limit(
 def test_the_url_in_messages_has_no_credentials() -> None:
     llm = ChatOpenAI("m", api_key="k", base_url="https://user:secret@example.com:8443/v1?key=abc")
     assert llm._clients.url() == "https://example.com:8443/v1/chat/completions"
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+def test_a_plain_request_answered_with_a_stream_is_read(server: FakeOpenAIServer,
+                                                        mode: str) -> None:
+    server.add(RawReply.events(chunk({"content": "二加二"}), chunk({"content": "等于四"}, "stop"),
+                               {"id": "c1", "choices": [], "usage": {"prompt_tokens": 2,
+                                                                     "completion_tokens": 3}}))
+    reply = call(server.chat_model(), mode)
+    assert (reply.content, reply.usage, reply.finish_reason) == ("二加二等于四", Usage(2, 3, 5),
+                                                                 "stop")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_error_page_with_a_status_is_a_short_status_error(server: FakeOpenAIServer,
+                                                             mode: str) -> None:
+    page = b"<html><head><title>502 Bad Gateway</title></head><body>" + b"x" * 5000 + b"</body>"
+    server.add(RawReply([page], status=502, content_type="text/html"))
+    with pytest.raises(ChatModelError) as caught:
+        call(server.chat_model(max_retries=0), mode)
+    error = caught.value
+    assert (error.msg_id, error.status_code) == ("chat.status", 502)
+    assert "502 Bad Gateway" in str(error) and len(str(error)) < 500
