@@ -110,16 +110,17 @@ class StructuredChatModel(Generic[T]):
         return self._parse(await self._model.ainvoke(messages, **kwargs))
 
     def _parse(self, reply: AIMessage) -> T:
-        model = self._model.model
+        model, url = self._model.model, self._model._clients.url()
         if reply.refusal and not reply.content:
             raise StructuredOutputError(
-                "chat.structured_refusal", model=model, schema=self._label, error=reply.refusal
+                "chat.structured_refusal", model=model, url=url, schema=self._label,
+                error=reply.refusal,
             )
         try:
             return self._adapter.validate_json(reply.content)
         except pydantic.ValidationError as exc:
             raise StructuredOutputError(
-                "chat.structured_invalid", model=model, schema=self._label,
+                "chat.structured_invalid", model=model, url=url, schema=self._label,
                 error=Located(list(exc.errors())),
             ) from exc
 

@@ -246,18 +246,20 @@ def test_structured_output_that_does_not_validate(
         llm.with_structured_output(城市信息).invoke("介绍杭州")
     error = caught.value
     assert error.model == "测试模型"
+    url = f"{server.base_url}/chat/completions"
     assert error.render("zh") == (
-        "模型 测试模型 的输出不符合 城市信息：人口: 应为整数；别称: 缺少字段")
+        f"模型 测试模型（{url}）的输出不符合 城市信息：人口: 应为整数；别称: 缺少字段")
     assert error.render("en") == (
-        "The output of model 测试模型 does not match 城市信息: 人口: should be an integer; "
-        "别称: the field is missing")
+        f"The output of model 测试模型 at {url} does not match 城市信息: "
+        "人口: should be an integer; 别称: the field is missing")
 
 
 def test_structured_output_that_is_not_json(server: FakeOpenAIServer, llm: ChatOpenAI) -> None:
     server.add("好的，杭州是……")
     with use_language("zh"), pytest.raises(StructuredOutputError) as caught:
         llm.with_structured_output(城市信息).invoke("介绍杭州")
-    assert str(caught.value) == "模型 测试模型 的输出不符合 城市信息：$: 不是合法的 JSON"
+    url = f"{server.base_url}/chat/completions"
+    assert str(caught.value) == f"模型 测试模型（{url}）的输出不符合 城市信息：$: 不是合法的 JSON"
 
 
 def test_retries_on_500_and_429_then_succeeds(server: FakeOpenAIServer) -> None:
@@ -390,3 +392,15 @@ def test_models_pickle_for_other_processes(server: FakeOpenAIServer) -> None:
     assert copy.invoke("x").content == "复制的"
     assert server.requests[1].body["temperature"] == 0.5
     assert server.requests[1].tool_names == ["calculator"]
+
+
+def test_a_refusal_names_the_model_and_url(server: FakeOpenAIServer, llm: ChatOpenAI) -> None:
+    from liteflow.testing import RawReply
+
+    message = {"role": "assistant", "content": None, "refusal": "不能回答"}
+    server.add(RawReply.json({"choices": [{"index": 0, "message": message,
+                                           "finish_reason": "stop"}]}))
+    with use_language("zh"), pytest.raises(StructuredOutputError) as caught:
+        llm.with_structured_output(城市信息).invoke("介绍杭州")
+    url = f"{server.base_url}/chat/completions"
+    assert str(caught.value) == f"模型 测试模型（{url}）拒绝按 城市信息 输出：不能回答"

@@ -165,12 +165,12 @@ MESSAGES: dict[str, Msg] = {
         "{error}",
     ),
     "chat.structured_refusal": Msg(
-        zh="模型 {model} 拒绝按 {schema} 输出：{error}",
-        en="Model {model} refused to answer in the shape of {schema}: {error}",
+        zh="模型 {model}（{url}）拒绝按 {schema} 输出：{error}",
+        en="Model {model} at {url} refused to answer in the shape of {schema}: {error}",
     ),
     "chat.structured_invalid": Msg(
-        zh="模型 {model} 的输出不符合 {schema}：{error:zh}",
-        en="The output of model {model} does not match {schema}: {error:en}",
+        zh="模型 {model}（{url}）的输出不符合 {schema}：{error:zh}",
+        en="The output of model {model} at {url} does not match {schema}: {error:en}",
     ),
     # Agents.
     "agent.turn_limit": Msg(
