@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "Failure",
+    "RawReply",
     "RecordedRequest",
     "Reply",
     "ScriptedToolCall",
@@ -94,6 +95,50 @@ class Failure:
         if 400 <= self.status < 500 and self.status != 429:
             kind = "invalid_request_error"
         return {"error": {"message": self.message, "type": kind, "param": None, "code": kind}}
+
+
+@dataclass(frozen=True, slots=True)
+class RawReply:
+    """Bytes sent as they are, to test how a client copes with a broken server.
+
+    The body is `pieces` sent one after another, `delay` seconds apart (a drip). With
+    `chunked` each piece is one HTTP chunk and `complete=False` leaves out the final empty
+    chunk; otherwise `Content-Length` announces `length` (default: the real length, so a
+    larger `length` cuts the body short). `close` closes the connection at the end::
+
+        RawReply([b"<html>502 Bad Gateway</html>"], content_type="text/html")
+        RawReply([b": keep-alive\n\n"] * 20, delay=0.2, chunked=True,
+                 content_type="text/event-stream")
+    """
+
+    pieces: Sequence[bytes]
+    status: int = 200
+    content_type: str = "application/json"
+    delay: float = 0.0
+    chunked: bool = False
+    complete: bool = True
+    length: int | None = None
+    close: bool = True
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, value: Any, **options: Any) -> RawReply:
+        """`value` as one JSON body (any value: a reply of the wrong shape, say)."""
+        return cls([json.dumps(value, ensure_ascii=False).encode()], **options)
+
+    @classmethod
+    def events(cls, *events: Any, done: bool = True, **options: Any) -> RawReply:
+        """A server-sent-event stream of `events` (JSON values, or raw `data:` text as str),
+        ending with `data: [DONE]` when `done`."""
+        pieces = [
+            f"data: {e if isinstance(e, str) else json.dumps(e, ensure_ascii=False)}\n\n".encode()
+            for e in events
+        ]
+        if done:
+            pieces.append(b"data: [DONE]\n\n")
+        options.setdefault("content_type", "text/event-stream")
+        options.setdefault("chunked", True)
+        return cls(pieces, **options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +309,9 @@ class _Handler(BaseHTTPRequestHandler):
             body if isinstance(body, dict) else {"_raw": body},
         )
         status, headers, payload = self.server.responder(request)
-        if isinstance(payload, Iterator):
+        if isinstance(payload, RawReply):
+            self._send_raw(payload)
+        elif isinstance(payload, Iterator):
             self._send_stream(status, headers, payload)
         else:
             self._send_json(status, headers, payload)
@@ -295,6 +342,35 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
+    def _send_raw(self, raw: RawReply) -> None:
+        self.send_response(raw.status)
+        self.send_header("Content-Type", raw.content_type)
+        if raw.chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            length = sum(len(piece) for piece in raw.pieces)
+            self.send_header("Content-Length", str(length if raw.length is None else raw.length))
+        if raw.close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        for name, value in raw.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.flush()
+        for number, piece in enumerate(raw.pieces):
+            if number and raw.delay:
+                time.sleep(raw.delay)
+            if self.server.stopping.is_set():
+                return
+            if raw.chunked:
+                self._write_chunk(piece)
+            else:
+                self.wfile.write(piece)
+                self.wfile.flush()
+        if raw.chunked and raw.complete:
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+
     def _write_chunk(self, data: bytes) -> None:
         # One HTTP chunk per event, flushed at once, so the client really streams.
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
@@ -308,6 +384,7 @@ class _HTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], responder: Responder) -> None:
         self.responder = responder
         self.connections: set[socket.socket] = set()
+        self.stopping = threading.Event()
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -340,6 +417,7 @@ class HTTPRunner:
         return str(host), int(port)
 
     def stop(self) -> None:
+        self._httpd.stopping.set()
         self._httpd.shutdown()
         self._httpd.close_connections()
         self._httpd.server_close()

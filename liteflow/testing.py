@@ -2,8 +2,9 @@
 
 `FakeOpenAIServer` serves `POST /v1/chat/completions` on 127.0.0.1 (a free port) from a
 background thread. It answers from a script — a queue of replies, or a function of the
-request — plain or streamed (SSE), with tool calls and scripted failures, and records
-every request::
+request — plain or streamed (SSE), with tool calls, scripted failures and raw bytes (a
+`RawReply`: truncated bodies, HTML pages, drips, streams cut short), and records every
+request::
 
     from liteflow.components import ChatOpenAI
     from liteflow.testing import FakeOpenAIServer, Failure, Reply
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from ._testing_server import (
     Failure,
     HTTPRunner,
+    RawReply,
     RecordedRequest,
     Reply,
     ScriptedToolCall,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Failure",
     "FakeOpenAIServer",
+    "RawReply",
     "RecordedRequest",
     "Reply",
     "ScriptItem",
@@ -51,8 +54,9 @@ __all__ = [
     "split_tokens",
 ]
 
-ScriptItem: TypeAlias = str | Reply | Failure
-"""What the server answers with: text, a `Reply` (tool calls, usage, ...), or a `Failure`."""
+ScriptItem: TypeAlias = str | Reply | Failure | RawReply
+"""What the server answers with: text, a `Reply` (tool calls, usage, ...), a `Failure`, or
+a `RawReply` (bytes as they are, for testing broken servers)."""
 
 Handler: TypeAlias = Callable[[RecordedRequest], ScriptItem]
 
@@ -181,6 +185,8 @@ class FakeOpenAIServer:
             return 500, {"x-should-retry": "false"}, Failure(500, message).body()
         if isinstance(item, Failure):
             return item.status, item.response_headers(), item.body()
+        if isinstance(item, RawReply):
+            return item.status, {}, item
         reply = Reply(item) if isinstance(item, str) else item
         if reply.delay:
             time.sleep(reply.delay)

@@ -16,6 +16,7 @@ from ..core.errors import (
     ToolDefinitionError,
     ToolError,
     ToolExecutionError,
+    ToolTimeoutError,
     UnknownToolError,
 )
 from ._agent import AgentResult, ToolCallingAgent, ToolCallRecord, create_agent
@@ -34,8 +35,9 @@ from ._messages import (
     Usage,
     merge_chunks,
 )
+from ._registry import ToolRegistry, create_tool_registry
 from ._structured import StructuredChatModel
-from ._tools import BaseTool, FunctionTool, ToolRegistry, create_tool_registry, tool
+from ._tools import BaseTool, FunctionTool, tool
 
 __all__ = [
     "AIMessage",
@@ -63,6 +65,7 @@ __all__ = [
     "ToolExecutionError",
     "ToolMessage",
     "ToolRegistry",
+    "ToolTimeoutError",
     "UnknownToolError",
     "Usage",
     "calculator",

@@ -8,7 +8,7 @@ input and output state keys are configurable. Inside a flow, each tool call is a
 from __future__ import annotations
 
 import asyncio
-import types
+import inspect
 import typing
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,7 +28,9 @@ from ._messages import (
     Usage,
     merge_chunks,
 )
-from ._tools import BaseTool, ToolRegistry
+from ._registry import ToolRegistry
+from ._threads import run_sync
+from ._tools import BaseTool
 
 if TYPE_CHECKING:
     from ..definitions import NodeFunction
@@ -68,8 +70,9 @@ class ToolCallingAgent:
 
     A turn is one model call; after `max_turns` turns that still end in tool calls the
     agent raises `AgentError`. With `handle_tool_errors` (default) a failing tool call
-    (unknown tool, bad arguments, an exception) is reported to the model as the tool's
-    result so it can correct itself; otherwise the error propagates.
+    (unknown tool, malformed or invalid arguments, an exception, a timeout) is reported
+    to the model as the tool's result so it can correct itself; otherwise the error
+    propagates. The tool calls of one turn run concurrently.
     """
 
     def __init__(
@@ -125,31 +128,27 @@ class ToolCallingAgent:
             context.emit("tool_call", record.event_data())
         return message, record
 
-    async def _acall_tool(self, turn: int, call: ToolCall) -> tuple[ToolMessage, ToolCallRecord]:
+    async def _call_tool(self, turn: int, call: ToolCall) -> tuple[ToolMessage, ToolCallRecord]:
         try:
             message = await self.registry.aexecute_call(call)
         except ToolError as error:
             return self._record(turn, call, None, error)
         return self._record(turn, call, message, None)
 
-    def _call_tool(self, turn: int, call: ToolCall) -> tuple[ToolMessage, ToolCallRecord]:
-        try:
-            message = self.registry.execute_call(call)
-        except ToolError as error:
-            return self._record(turn, call, None, error)
-        return self._record(turn, call, message, None)
+    async def _reply(self, messages: list[MessageLike]) -> AIMessage:
+        if self.stream:
+            return merge_chunks([chunk async for chunk in self.model.astream(messages)])
+        return await self.model.ainvoke(messages)
 
     async def ainvoke(self, question: str | Sequence[MessageLike]) -> AgentResult:
         """Run the loop for `question` (text, or a conversation so far)."""
         messages = self._start(question)
         records: list[ToolCallRecord] = []
-        usage = Usage()
+        usage = Usage(0, 0, 0)
         for turn in range(1, self.max_turns + 1):
-            if self.stream:
-                reply = merge_chunks([chunk async for chunk in self.model.astream(messages)])
-            else:
-                reply = await self.model.ainvoke(messages)
-            usage = usage + (reply.usage or Usage())
+            reply = await self._reply(messages)
+            if reply.usage is not None:
+                usage = usage + reply.usage
             messages.append(reply)
             if not reply.tool_calls:
                 return AgentResult(reply.content, tuple(messages), tuple(records), turn, usage)
@@ -157,7 +156,7 @@ class ToolCallingAgent:
                 raise self._limit(reply)
             # Calls of one turn are independent by contract (the model issued them together).
             outcomes = await asyncio.gather(
-                *(self._acall_tool(turn, call) for call in reply.tool_calls)
+                *(self._call_tool(turn, call) for call in reply.tool_calls)
             )
             for message, record in outcomes:
                 messages.append(message)
@@ -165,26 +164,8 @@ class ToolCallingAgent:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def invoke(self, question: str | Sequence[MessageLike]) -> AgentResult:
-        """Sync `ainvoke` (tool calls of one turn run one after another)."""
-        messages = self._start(question)
-        records: list[ToolCallRecord] = []
-        usage = Usage()
-        for turn in range(1, self.max_turns + 1):
-            if self.stream:
-                reply = merge_chunks(self.model.stream(messages))
-            else:
-                reply = self.model.invoke(messages)
-            usage = usage + (reply.usage or Usage())
-            messages.append(reply)
-            if not reply.tool_calls:
-                return AgentResult(reply.content, tuple(messages), tuple(records), turn, usage)
-            if turn == self.max_turns:
-                raise self._limit(reply)
-            for call in reply.tool_calls:
-                message, record = self._call_tool(turn, call)
-                messages.append(message)
-                records.append(record)
-        raise AssertionError("unreachable")  # pragma: no cover
+        """Sync `ainvoke`."""
+        return run_sync(self.ainvoke(question))
 
     def __repr__(self) -> str:
         return f"ToolCallingAgent({self.name!r}, {self.model!r})"
@@ -222,38 +203,32 @@ def create_agent(
         model, tools, name=name, max_turns=max_turns, system_prompt=system_prompt,
         stream=stream, handle_tool_errors=handle_tool_errors,
     )
-    # The return annotation is built here because the output key is configurable.
+    # The signature is built here because the input and output keys are configurable.
     make_typed_dict: Any = typing.TypedDict  # called with runtime fields
     output_type = make_typed_dict(f"{name}输出", {output_key: str})
-    run_agent = _agent_function(agent, input_key, output_key, name)
-    run_agent.__annotations__ = {input_key: str, "return": output_type}
+    run_agent = _agent_function(agent, input_key, output_key, output_type)
+    run_agent.__name__ = run_agent.__qualname__ = name
     run_agent.__doc__ = f"Tool-calling agent {name}: {input_key} -> {output_key}."
     setattr(run_agent, "agent", agent)  # noqa: B010 - reachable for tests and debugging
     return node(name=name, config=config)(run_agent)
 
 
 def _agent_function(
-    agent: ToolCallingAgent, input_key: str, output_key: str, name: str
-) -> types.FunctionType:
+    agent: ToolCallingAgent, input_key: str, output_key: str, output_type: Any
+) -> Callable[..., Coroutine[Any, Any, dict[str, str]]]:
     """An async function `(<input_key>: str) -> {<output_key>: str}` running `agent`.
 
-    A node's inputs are its parameter names, read from the function itself, so the
-    parameter must really be called `input_key`: the template's code object is copied with
-    its one parameter renamed (no source text is generated or evaluated).
+    A node's inputs are its parameter names; `__signature__` (which `inspect` honours)
+    names the one parameter `input_key`.
     """
-    _liteflow_agent = agent
-    _liteflow_output_key = output_key
 
-    # No local variables besides the parameter, so any `input_key` is a safe name.
-    async def template(question: str) -> dict[str, str]:
-        return {_liteflow_output_key: (await _liteflow_agent.ainvoke(question)).answer}
+    async def run_agent(*args: str, **inputs: str) -> dict[str, str]:
+        question = args[0] if args else inputs[input_key]
+        return {output_key: (await agent.ainvoke(question)).answer}
 
-    code = template.__code__
-    renamed = code.replace(
-        co_varnames=(input_key, *code.co_varnames[1:]), co_name=name, co_qualname=name
-    )
-    function = types.FunctionType(
-        renamed, template.__globals__, name, template.__defaults__, template.__closure__
-    )
-    function.__qualname__ = name
-    return function
+    parameter = inspect.Parameter(input_key, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                  annotation=str)
+    setattr(run_agent, "__signature__",  # noqa: B010 - mypy does not know the attribute
+            inspect.Signature([parameter], return_annotation=output_type))
+    run_agent.__annotations__ = {input_key: str, "return": output_type}
+    return run_agent

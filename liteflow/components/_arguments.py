@@ -5,38 +5,24 @@ Built once per tool, when it is defined; each call then only validates against i
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pydantic
 
 from ..core.errors import ToolArgumentError, ToolDefinitionError
+from ..core.reprs import short_repr
+from ..core.suggest import closest
+from ..core.typecheck import describe_type
 from ._docstrings import parse_docstring
+from ._phrase import Phrase, Phrases
 from ._typing_compat import pydantic_compatible
+from ._validation import Detail
 
-__all__ = ["Arguments", "suggest"]
-
-
-def suggest(word: str, candidates: Iterable[str]) -> str | None:
-    """The candidate closest to `word`, if any is close (works for Chinese names too)."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
-    return matches[0] if matches else None
-
-
-def _type_name(annotation: Any) -> str:
-    if isinstance(annotation, type):
-        return annotation.__name__
-    return repr(annotation).replace("typing.", "")
-
-
-def _short_repr(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
+__all__ = ["Arguments"]
 
 class Arguments:
     """A tool's arguments: the pydantic model that validates them, and their JSON schema.
@@ -119,9 +105,19 @@ class Arguments:
             instance = self.model.model_validate(dict(arguments))
         except pydantic.ValidationError as exc:
             problems = [self._problem(tool, error) for error in exc.errors()]
-            first = problems[0]
+            # An unknown argument first: its did-you-mean usually explains the missing one.
+            problems.sort(key=lambda problem: _ORDER.get(problem["msg_id"], 3))
+            first, rest = problems[0], problems[1:]
+            if not rest:
+                raise ToolArgumentError(
+                    first["msg_id"], problems=problems, **first["fields"]
+                ) from None
             raise ToolArgumentError(
-                first["msg_id"], problems=problems, **first["fields"]
+                "tool.argument_problems",
+                problems=problems,
+                first=Phrase(first["msg_id"], **first["fields"]),
+                others=Phrases(tuple(Phrase(p["msg_id"], **p["fields"]) for p in rest)),
+                **first["fields"],
             ) from None
         return {name: getattr(instance, f"p{i}") for i, name in enumerate(self.names)}
 
@@ -133,7 +129,7 @@ class Arguments:
         if kind == "missing" and len(loc) == 1:
             return {"msg_id": "tool.argument_missing", "fields": {"tool": tool, "key": key}}
         if kind == "extra_forbidden" and len(loc) == 1:
-            hint = suggest(key, self.names)
+            hint = closest(key, self.names)
             fields = {"tool": tool, "key": key, "known": known}
             if hint is None:
                 return {"msg_id": "tool.argument_unknown", "fields": fields}
@@ -141,17 +137,21 @@ class Arguments:
                 "msg_id": "tool.argument_unknown_suggest",
                 "fields": {**fields, "suggestion": hint},
             }
-        expected = _type_name(self.types.get(key, Any))
+        expected = describe_type(self.types.get(key, Any))
         return {
             "msg_id": "tool.argument_invalid",
             "fields": {
                 "tool": tool,
                 "key": ".".join(loc) or "-",
                 "expected": expected,
-                "value": _short_repr(error.get("input")),
-                "detail": error.get("msg", kind),
+                "value": short_repr(error.get("input"), 60),
+                "detail": Detail(error),
             },
         }
+
+
+_ORDER = {"tool.argument_unknown_suggest": 0, "tool.argument_unknown": 1,
+          "tool.argument_missing": 2}
 
 
 def _unresolvable_parameter(fn: Callable[..., Any]) -> str | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, Final, TypeAlias
 
 from ..core.errors import CalculatorError
+from ..core.reprs import short_repr
 from ._tools import FunctionTool
 
 __all__ = ["calculator", "evaluate"]
@@ -269,7 +270,10 @@ def _parse(expression: str) -> ast.Expression:
             warnings.simplefilter("ignore", SyntaxWarning)
             tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise _fail("calc.syntax", expression=expression, error=exc.msg) from None
+        # exc.msg is English only: the position is what both languages can show.
+        raise _fail(
+            "calc.syntax", expression=short_repr(expression), position=exc.offset or 1
+        ) from None
     except (RecursionError, MemoryError, ValueError):
         raise _fail("calc.too_complex") from None
     count = 0
@@ -292,7 +296,7 @@ def evaluate(expression: str) -> Number:
     29
     """
     tree = _parse(expression)
-    evaluator = _Evaluator(expression if len(expression) <= 80 else expression[:79] + "…")
+    evaluator = _Evaluator(short_repr(expression))
     try:
         return evaluator.eval(tree.body)
     except RecursionError:

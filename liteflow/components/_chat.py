@@ -1,103 +1,31 @@
-"""`ChatOpenAI`: chat models on the official `openai` SDK (sync and async clients).
+"""`ChatOpenAI`: chat models on the official `openai` SDK.
 
-Retries on 429 and 5xx are the SDK's own (`max_retries`). Inside a running flow, every
-streamed piece of text is also published as a token event tagged with the running node.
+Retries on 429 and 5xx are the SDK's own (`max_retries`); `timeout=` bounds the whole
+call. The async methods hold the logic; the sync ones run them on a background loop.
+Inside a running flow, every streamed piece of text is also published as a token event
+tagged with the running node.
 """
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import os
-import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, NoReturn, TypeVar
-
-import openai
-from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from typing import Any, TypeVar
 
 from ..core.context import current_context
 from ..core.errors import ChatModelError
-from ._messages import (
-    AIMessage,
-    AIMessageChunk,
-    MessageLike,
-    ToolCall,
-    ToolCallChunk,
-    Usage,
-    to_openai_messages,
-)
+from ..core.reprs import short_repr
+from . import _transport
+from ._messages import AIMessage, AIMessageChunk, MessageLike, to_openai_messages
+from ._registry import ToolRegistry
 from ._structured import StructuredChatModel
-from ._tools import BaseTool, ToolRegistry
+from ._threads import iterate_sync, run_sync
+from ._tools import BaseTool
+from ._wire import Source
 
 __all__ = ["ChatOpenAI"]
 
 T = TypeVar("T")
-
-
-class _Clients:
-    """The SDK clients of one model configuration, created on first use.
-
-    An async client's connection pool belongs to the event loop that used it, so there is
-    one async client per loop (a flow's `run()` may start a fresh loop each time).
-    """
-
-    def __init__(
-        self, *, api_key: str | None, base_url: str | None, timeout: float | None, max_retries: int
-    ) -> None:
-        self.api_key = api_key
-        self.base_url = base_url
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self._sync: openai.OpenAI | None = None
-        # Not a WeakKeyDictionary: a client's connections refer to their loop, so a weak key
-        # would never die. Clients of closed loops are dropped on the next lookup instead.
-        self._async: dict[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = {}
-        self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Live clients and the lock stay behind: a copy in another process makes its own.
-        return {"api_key": self.api_key, "base_url": self.base_url, "timeout": self.timeout,
-                "max_retries": self.max_retries}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state)  # type: ignore[misc]
-
-    def _key(self, model: str) -> str:
-        key = self.api_key or os.environ.get("OPENAI_API_KEY")
-        if not key:
-            raise ChatModelError("chat.no_api_key", model=model)
-        return key
-
-    def sync(self, model: str) -> openai.OpenAI:
-        with self._lock:
-            if self._sync is None:
-                self._sync = openai.OpenAI(
-                    api_key=self._key(model),
-                    base_url=self.base_url,
-                    timeout=self.timeout,
-                    max_retries=self.max_retries,
-                )
-            return self._sync
-
-    def async_(self, model: str) -> openai.AsyncOpenAI:
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            for closed in [known for known in self._async if known.is_closed()]:
-                del self._async[closed]
-            client = self._async.get(loop)
-            if client is None:
-                client = openai.AsyncOpenAI(
-                    api_key=self._key(model),
-                    base_url=self.base_url,
-                    timeout=self.timeout,
-                    max_retries=self.max_retries,
-                )
-                self._async[loop] = client
-            return client
-
-    def url(self) -> str:
-        return self.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
 
 
 class ChatOpenAI:
@@ -108,6 +36,11 @@ class ChatOpenAI:
         llm = ChatOpenAI(model="gpt-4o-mini", temperature=0)
         reply = llm.invoke("用一句话介绍杭州")
         print(reply.content, reply.usage)
+
+    `timeout` (seconds, default 300, None for none) bounds each whole call — connecting,
+    the SDK's retries, the first byte and the last — however slowly the server sends; a
+    reasoning model that thinks for minutes may need more. A reply that
+    cannot be used raises `ChatModelError` naming the model, the URL and what was wrong.
     """
 
     def __init__(
@@ -118,7 +51,7 @@ class ChatOpenAI:
         base_url: str | None = None,
         temperature: float | None = None,
         max_tokens: int | None = None,
-        timeout: float | None = 60.0,
+        timeout: float | None = 300.0,
         max_retries: int = 2,
         stream_usage: bool = True,
         extra_body: Mapping[str, Any] | None = None,
@@ -128,7 +61,7 @@ class ChatOpenAI:
         self.max_tokens = max_tokens
         self.stream_usage = stream_usage
         self.extra_body = dict(extra_body or {})
-        self._clients = _Clients(
+        self._clients = _transport.Clients(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
         )
         self._tools: ToolRegistry | None = None
@@ -189,7 +122,7 @@ class ChatOpenAI:
             wire_messages = to_openai_messages(messages)
         except TypeError as exc:
             raise ChatModelError(
-                "chat.bad_message", model=self.model, value=repr(exc.args[0])[:80]
+                "chat.bad_message", model=self.model, value=short_repr(exc.args[0])
             ) from None
         params: dict[str, Any] = {"model": self.model, "messages": wire_messages}
         if self.temperature is not None:
@@ -213,137 +146,43 @@ class ChatOpenAI:
 
     # -- calls ------------------------------------------------------------------------------
 
-    def invoke(self, messages: str | Sequence[MessageLike], **kwargs: Any) -> AIMessage:
+    def _source(self) -> Source:
+        return Source(self.model, self._clients.url())
+
+    async def ainvoke(self, messages: str | Sequence[MessageLike], **kwargs: Any) -> AIMessage:
         """Send the conversation and return the reply.
 
         `messages` is a string (one user message) or a list of messages; extra keyword
         arguments are passed to `chat.completions.create` (e.g. `stop=[...]`).
         """
-        client = self._clients.sync(self.model)
         params = self._params(messages, False, kwargs)
-        try:
-            completion = client.chat.completions.create(**params)
-        except openai.OpenAIError as exc:
-            self._raise(exc)
-        return self._message(completion)
+        return await _transport.complete(self._clients, self._source(), params)
 
-    async def ainvoke(self, messages: str | Sequence[MessageLike], **kwargs: Any) -> AIMessage:
-        """Async `invoke`."""
-        client = self._clients.async_(self.model)
-        params = self._params(messages, False, kwargs)
-        try:
-            completion = await client.chat.completions.create(**params)
-        except openai.OpenAIError as exc:
-            self._raise(exc)
-        return self._message(completion)
+    def invoke(self, messages: str | Sequence[MessageLike], **kwargs: Any) -> AIMessage:
+        """Sync `ainvoke`."""
+        return run_sync(self.ainvoke(messages, **kwargs))
 
-    def stream(
+    async def astream(
         self, messages: str | Sequence[MessageLike], **kwargs: Any
-    ) -> Iterator[AIMessageChunk]:
+    ) -> AsyncIterator[AIMessageChunk]:
         """Send the conversation and yield the reply piece by piece.
 
         Inside a running flow each piece of text is also a token event of the node.
         `merge_chunks(chunks)` assembles the pieces into the complete `AIMessage`.
         """
-        client = self._clients.sync(self.model)
         params = self._params(messages, True, kwargs)
         context = current_context()
-        try:
-            with client.chat.completions.create(**params) as response:
-                for raw in response:
-                    chunk = _chunk(raw)
-                    if chunk.content and context is not None:
-                        context.emit_token(chunk.content)
-                    yield chunk
-        except openai.OpenAIError as exc:
-            self._raise(exc)
+        async for chunk in _transport.stream(self._clients, self._source(), params):
+            if chunk.content and context is not None:
+                context.emit_token(chunk.content)
+            yield chunk
 
-    async def astream(
+    def stream(
         self, messages: str | Sequence[MessageLike], **kwargs: Any
-    ) -> AsyncIterator[AIMessageChunk]:
-        """Async `stream`."""
-        client = self._clients.async_(self.model)
-        params = self._params(messages, True, kwargs)
-        context = current_context()
-        try:
-            async with await client.chat.completions.create(**params) as response:
-                async for raw in response:
-                    chunk = _chunk(raw)
-                    if chunk.content and context is not None:
-                        context.emit_token(chunk.content)
-                    yield chunk
-        except openai.OpenAIError as exc:
-            self._raise(exc)
-
-    # -- conversion -------------------------------------------------------------------------
-
-    def _message(self, completion: ChatCompletion) -> AIMessage:
-        if not completion.choices:
-            raise ChatModelError("chat.empty_response", model=self.model)
-        choice = completion.choices[0]
-        message = choice.message
-        calls = tuple(
-            ToolCall.from_json(call.id, call.function.name, call.function.arguments)
-            for call in message.tool_calls or ()
-            if call.type == "function"
-        )
-        return AIMessage(
-            content=message.content or "",
-            tool_calls=calls,
-            usage=_usage(completion.usage),
-            finish_reason=choice.finish_reason,
-            id=completion.id,
-            refusal=message.refusal,
-        )
-
-    def _raise(self, exc: openai.OpenAIError) -> NoReturn:
-        model = self.model
-        if isinstance(exc, openai.APIStatusError):
-            raise ChatModelError(
-                "chat.status", model=model, status=exc.status_code, error=_api_error_text(exc)
-            ) from exc
-        if isinstance(exc, openai.APITimeoutError):
-            raise ChatModelError("chat.timeout", model=model, error=str(exc)) from exc
-        if isinstance(exc, openai.APIConnectionError):
-            cause = exc.__cause__ or exc
-            raise ChatModelError(
-                "chat.connection", model=model, url=self._clients.url(), error=str(cause) or exc
-            ) from exc
-        raise ChatModelError("chat.failed", model=model, error=str(exc)) from exc
+    ) -> Iterator[AIMessageChunk]:
+        """Sync `astream`."""
+        return iterate_sync(self.astream(messages, **kwargs))
 
     def __repr__(self) -> str:
         tools = f", tools={list(self._tools.names)!r}" if self._tools else ""
         return f"ChatOpenAI(model={self.model!r}{tools})"
-
-
-def _usage(usage: Any) -> Usage | None:
-    if usage is None:
-        return None
-    return Usage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens)
-
-
-def _chunk(raw: ChatCompletionChunk) -> AIMessageChunk:
-    usage = _usage(raw.usage)
-    if not raw.choices:
-        return AIMessageChunk(usage=usage, id=raw.id)
-    choice = raw.choices[0]
-    delta = choice.delta
-    pieces = tuple(
-        ToolCallChunk(
-            index=call.index,
-            id=call.id,
-            name=call.function.name if call.function else None,
-            arguments=(call.function.arguments or "") if call.function else "",
-        )
-        for call in delta.tool_calls or ()
-    )
-    return AIMessageChunk(delta.content or "", pieces, usage, choice.finish_reason, raw.id)
-
-
-def _api_error_text(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, Mapping):
-        message = body.get("message")
-        if isinstance(message, str) and message:
-            return message
-    return exc.message

@@ -7,6 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
 
+from ..core.messages import text
+from ._jsonsafe import MAX_DEPTH, JSONProblem, loads
+
 __all__ = [
     "AIMessage",
     "AIMessageChunk",
@@ -18,24 +21,52 @@ __all__ = [
     "ToolCallChunk",
     "ToolMessage",
     "Usage",
+    "json_kind",
     "merge_chunks",
     "to_openai_messages",
 ]
 
+#: Tool-call argument text longer than this is refused (and reported to the model).
+MAX_ARGUMENT_CHARS = 1_000_000
+
+
+def json_kind(value: Any) -> str:
+    """The catalog id naming the JSON type of a parsed value ("chat.kind.string", ...)."""
+    if value is None:
+        return "chat.kind.null"
+    if isinstance(value, bool):
+        return "chat.kind.boolean"
+    if isinstance(value, int | float):
+        return "chat.kind.number"
+    if isinstance(value, str):
+        return "chat.kind.string"
+    if isinstance(value, list):
+        return "chat.kind.array"
+    return "chat.kind.object"
+
+
+def _plus(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    return a if b is None else a + b
+
 
 @dataclass(frozen=True, slots=True)
 class Usage:
-    """Token counts of one model call (or, added up with `+`, of several)."""
+    """Token counts of one model call (or, added up with `+`, of several).
 
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    total_tokens: int = 0
+    A count the service did not report is None; `+` adds the counts that are known.
+    """
+
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    total_tokens: int | None = None
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
-            self.prompt_tokens + other.prompt_tokens,
-            self.completion_tokens + other.completion_tokens,
-            self.total_tokens + other.total_tokens,
+            _plus(self.prompt_tokens, other.prompt_tokens),
+            _plus(self.completion_tokens, other.completion_tokens),
+            _plus(self.total_tokens, other.total_tokens),
         )
 
 
@@ -43,8 +74,10 @@ class Usage:
 class ToolCall:
     """A tool call requested by the model.
 
-    `arguments` is the parsed JSON object; when the model sent something that is not a JSON
-    object, `arguments` is empty and `parse_error` says why (`raw_arguments` keeps the text).
+    `arguments` is the parsed JSON object; when the model sent something unusable (not a
+    JSON object, nested too deeply, a number too long, no tool name), `arguments` is empty
+    and `parse_error` says why (`raw_arguments` keeps the text). The agent reports such a
+    call back to the model as a failed tool call, so the model can correct itself.
     """
 
     id: str
@@ -56,14 +89,36 @@ class ToolCall:
     @classmethod
     def from_json(cls, id: str, name: str, raw_arguments: str) -> ToolCall:
         """Parse the model's JSON argument text, recording (not raising) a parse failure."""
-        text = raw_arguments.strip() or "{}"
+        if not name:
+            return cls(id, "", {}, raw_arguments, text("tool.why.no_name"))
+        if len(raw_arguments) > MAX_ARGUMENT_CHARS:
+            problem = text("tool.why.too_long", length=len(raw_arguments), limit=MAX_ARGUMENT_CHARS)
+            return cls(id, name, {}, raw_arguments, problem)
         try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return cls(id, name, {}, raw_arguments, str(exc))
+            parsed = loads(raw_arguments.strip() or "{}")
+        except JSONProblem as problem:
+            return cls(id, name, {}, raw_arguments, _argument_problem(problem))
         if not isinstance(parsed, dict):
-            return cls(id, name, {}, raw_arguments, text[:80])
+            problem_text = text("tool.why.not_object", kind=text(json_kind(parsed)))
+            return cls(id, name, {}, raw_arguments, problem_text)
         return cls(id, name, parsed, raw_arguments)
+
+    @classmethod
+    def from_wire(cls, id: str, name: Any, arguments: Any) -> ToolCall:
+        """A call from whatever a server sent: arguments as JSON text, an object or null."""
+        if not isinstance(name, str):
+            name = ""
+        if arguments is None:
+            arguments = ""
+        elif isinstance(arguments, dict):
+            try:
+                arguments = json.dumps(arguments, ensure_ascii=False)
+            except (TypeError, ValueError, RecursionError):
+                arguments = ""
+        elif not isinstance(arguments, str):
+            problem = text("tool.why.not_object", kind=text(json_kind(arguments)))
+            return cls(id, name, {}, "{}", problem)
+        return cls.from_json(id, name, arguments)
 
     def to_openai(self) -> dict[str, Any]:
         return {
@@ -71,6 +126,14 @@ class ToolCall:
             "type": "function",
             "function": {"name": self.name, "arguments": self.raw_arguments},
         }
+
+
+def _argument_problem(problem: JSONProblem) -> str:
+    if problem.reason == "too_deep":
+        return text("tool.why.too_deep", limit=MAX_DEPTH)
+    if problem.reason == "number_too_long":
+        return text("tool.why.number_too_long")
+    return text("tool.why.not_json", position=problem.position)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +160,11 @@ class HumanMessage:
 
 @dataclass(frozen=True, slots=True)
 class AIMessage:
-    """The model's reply: text, requested tool calls and token usage."""
+    """The model's reply: text, requested tool calls and token usage.
+
+    `reasoning` is the thinking text some models send beside the answer (DeepSeek's and
+    Qwen's `reasoning_content`, vLLM's and Ollama's `reasoning`); it is not sent back.
+    """
 
     content: str = ""
     tool_calls: tuple[ToolCall, ...] = ()
@@ -105,6 +172,7 @@ class AIMessage:
     finish_reason: str | None = None
     id: str | None = None
     refusal: str | None = None
+    reasoning: str | None = None
     role: ClassVar[Literal["assistant"]] = "assistant"
 
     def to_openai(self) -> dict[str, Any]:
@@ -157,6 +225,7 @@ class AIMessageChunk:
     usage: Usage | None = None
     finish_reason: str | None = None
     id: str | None = None
+    reasoning: str = ""
 
 
 @dataclass(slots=True)
@@ -168,13 +237,15 @@ class _PartialCall:
 
 def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessage:
     """Assemble streamed chunks into the complete `AIMessage`."""
-    text: list[str] = []
+    pieces: list[str] = []
+    thoughts: list[str] = []
     calls: dict[int, _PartialCall] = {}
     usage: Usage | None = None
     finish_reason: str | None = None
     message_id: str | None = None
     for chunk in chunks:
-        text.append(chunk.content)
+        pieces.append(chunk.content)
+        thoughts.append(chunk.reasoning)
         for piece in chunk.tool_call_chunks:
             partial = calls.setdefault(piece.index, _PartialCall())
             # The id and name come once, in a call's first piece; the arguments in many.
@@ -188,7 +259,10 @@ def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessage:
         ToolCall.from_json(p.id or f"call_{i}", p.name or "", "".join(p.arguments))
         for i, p in sorted(calls.items())
     )
-    return AIMessage("".join(text), tool_calls, usage, finish_reason, message_id)
+    reasoning = "".join(thoughts) or None
+    return AIMessage(
+        "".join(pieces), tool_calls, usage, finish_reason, message_id, reasoning=reasoning
+    )
 
 
 def to_openai_messages(messages: str | Sequence[MessageLike]) -> list[dict[str, Any]]:

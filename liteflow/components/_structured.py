@@ -11,6 +11,7 @@ import pydantic
 from ..core.errors import ChatModelError, StructuredOutputError
 from ._messages import AIMessage, MessageLike
 from ._typing_compat import pydantic_compatible
+from ._validation import Located
 
 if TYPE_CHECKING:
     from ._chat import ChatOpenAI
@@ -109,19 +110,18 @@ class StructuredChatModel(Generic[T]):
         return self._parse(await self._model.ainvoke(messages, **kwargs))
 
     def _parse(self, reply: AIMessage) -> T:
-        model = self._model.model
+        model, url = self._model.model, self._model._clients.url()
         if reply.refusal and not reply.content:
             raise StructuredOutputError(
-                "chat.structured_refusal", model=model, schema=self._label, error=reply.refusal
+                "chat.structured_refusal", model=model, url=url, schema=self._label,
+                error=reply.refusal,
             )
         try:
             return self._adapter.validate_json(reply.content)
         except pydantic.ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or '$'}: {e['msg']}" for e in exc.errors()
-            )
             raise StructuredOutputError(
-                "chat.structured_invalid", model=model, schema=self._label, error=problems
+                "chat.structured_invalid", model=model, url=url, schema=self._label,
+                error=Located(list(exc.errors())),
             ) from exc
 
     def __repr__(self) -> str:

@@ -1,4 +1,4 @@
-"""Tools: typed functions a model can call, their JSON schema, validation and the registry.
+"""Tools: typed functions and `BaseTool` classes a model can call, with timeouts.
 
 A tool's argument schema is derived once, when the tool is defined, from its signature
 (pydantic builds the model); each call then only validates against it.
@@ -7,38 +7,27 @@ A tool's argument schema is derived once, when the tool is defined, from its sig
 from __future__ import annotations
 
 import asyncio
-import contextvars
+import functools
 import hashlib
 import inspect
+import math
 import re
 import sys
-import threading
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar, cast, overload
-
-import pydantic_core
 
 from ..core.errors import (
     LiteflowError,
-    ToolArgumentError,
     ToolDefinitionError,
     ToolError,
     ToolExecutionError,
-    UnknownToolError,
+    ToolTimeoutError,
 )
-from ..engine.loop import run_coroutine
-from ._arguments import Arguments, suggest
+from ._arguments import Arguments
 from ._docstrings import parse_docstring
-from ._messages import ToolCall, ToolMessage
+from ._threads import acall_in_thread, call_in_thread
 
-__all__ = [
-    "BaseTool",
-    "FunctionTool",
-    "ToolRegistry",
-    "create_tool_registry",
-    "tool",
-    "tool_result_text",
-]
+__all__ = ["BaseTool", "FunctionTool", "tool"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -59,42 +48,22 @@ def _wire_name(name: str) -> str:
     return f"{ascii_part}_{digest}"
 
 
-def tool_result_text(result: Any) -> str:
-    """A tool's return value as the text sent back to the model (JSON unless already text)."""
-    if isinstance(result, str):
-        return result
-    return pydantic_core.to_json(result, fallback=str).decode()
-
-
 def _run_coroutine(coro: Coroutine[Any, Any, R]) -> R:
     """Run `coro` to completion from sync code, even when this thread runs an event loop."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return run_coroutine(coro)
+        return asyncio.run(coro)
     # A loop is already running here: run on a fresh loop in a helper thread instead.
-    box: dict[str, Any] = {}
-    context = contextvars.copy_context()
-
-    def target() -> None:
-        try:
-            box["value"] = context.run(run_coroutine, coro)
-        except BaseException as exc:
-            box["error"] = exc
-
-    worker = threading.Thread(target=target, name="liteflow-tool", daemon=True)
-    worker.start()
-    worker.join()
-    if "error" in box:
-        raise box["error"]
-    return cast(R, box["value"])
+    return call_in_thread(functools.partial(asyncio.run, coro), None, TimeoutError)
 
 
 class BaseTool:
     """Base class for tools written as classes.
 
-    Set `name` and `description` (default: the class name and docstring) and implement
-    `_run` (sync) and/or `_arun` (async) with typed parameters; the argument schema comes
+    Name it with class attributes `name`, `description` and `timeout` (defaults: the class
+    name, its docstring, no timeout), or pass them to `super().__init__(...)`; implement
+    `_run` (sync) and/or `_arun` (async) with typed parameters. The argument schema comes
     from that signature, parameter descriptions from an `Args:` section of the class's or
     the method's docstring::
 
@@ -106,20 +75,45 @@ class BaseTool:
             \"\"\"
 
             name = "天气查询"
+            timeout = 5.0
 
             def _run(self, 城市: str) -> str:
                 return f"{城市}：晴"
+
+        class SearchTool(BaseTool):
+            def __init__(self) -> None:
+                super().__init__(name="search", description="搜索网络信息")
+
+            def _run(self, query: str) -> str: ...
+
+    A call that takes longer than `timeout` seconds raises `ToolTimeoutError`; a sync
+    `_run` still busy then is abandoned in its daemon thread (it cannot be interrupted).
     """
 
     name: str = ""
     description: str = ""
+    timeout: float | None = None
+
+    def __init__(
+        self,
+        name: str | None = None,
+        description: str | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> None:
+        if name is not None:
+            self.name = name
+        if description is not None:
+            self.description = description
+        if timeout is not None:
+            self.timeout = timeout
 
     def _run(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError
 
     async def _arun(self, *args: Any, **kwargs: Any) -> Any:
-        # Default: the sync implementation in a worker thread, keeping the loop free.
-        return await asyncio.to_thread(self._run, **kwargs)
+        # Default: the sync implementation in a daemon thread, keeping the loop free.
+        return await acall_in_thread(functools.partial(self._run, *args, **kwargs))
 
     # -- introspection, done once per tool -------------------------------------------------
 
@@ -159,6 +153,12 @@ class BaseTool:
         """Raise `ToolDefinitionError` now if this tool cannot be described or called."""
         if not self.tool_name or any(ch.isspace() for ch in self.tool_name):
             raise ToolDefinitionError("tool.bad_name", tool=self.tool_name)
+        timeout = self.timeout
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float)
+            or not math.isfinite(timeout) or timeout <= 0
+        ):
+            raise ToolDefinitionError("tool.bad_timeout", tool=self.tool_name, timeout=timeout)
         self.arguments  # noqa: B018 -- builds (and so checks) the schema
 
     def parameters_schema(self) -> dict[str, Any]:
@@ -181,13 +181,19 @@ class BaseTool:
         cls = type(self)
         return cls._run is BaseTool._run and cls._arun is not BaseTool._arun
 
+    def _call(self, kwargs: dict[str, Any]) -> Any:
+        if self._is_async():
+            return _run_coroutine(self._arun(**kwargs))
+        return self._run(**kwargs)
+
     def invoke(self, arguments: Mapping[str, Any] | None = None) -> Any:
-        """Validate `arguments` and run the tool synchronously."""
+        """Validate `arguments` and run the tool synchronously (within its `timeout`)."""
         kwargs = self.arguments.validate(self.tool_name, arguments or {})
         try:
-            if self._is_async():
-                return _run_coroutine(self._arun(**kwargs))
-            return self._run(**kwargs)
+            if self.timeout is None:
+                return self._call(kwargs)
+            return call_in_thread(functools.partial(self._call, kwargs), self.timeout,
+                                  self._timed_out)
         except ToolError:
             raise
         except Exception as exc:
@@ -196,12 +202,21 @@ class BaseTool:
     async def ainvoke(self, arguments: Mapping[str, Any] | None = None) -> Any:
         """Validate `arguments` and run the tool without blocking the event loop."""
         kwargs = self.arguments.validate(self.tool_name, arguments or {})
+        scope = asyncio.timeout(self.timeout)
         try:
-            return await self._arun(**kwargs)
+            async with scope:
+                return await self._arun(**kwargs)
         except ToolError:
             raise
+        except TimeoutError as exc:
+            if scope.expired():
+                raise self._timed_out() from None
+            raise self._failure(exc) from exc
         except Exception as exc:
             raise self._failure(exc) from exc
+
+    def _timed_out(self) -> ToolTimeoutError:
+        return ToolTimeoutError("tool.timeout", tool=self.tool_name, timeout=self.timeout)
 
     def _failure(self, exc: Exception) -> ToolExecutionError:
         detail = exc.render() if isinstance(exc, LiteflowError) else f"{type(exc).__name__}: {exc}"
@@ -215,16 +230,21 @@ class FunctionTool(BaseTool, Generic[P, R]):
     """A tool made from a typed function by `@tool`; still callable like the function."""
 
     def __init__(
-        self, fn: Callable[P, R], *, name: str | None = None, description: str | None = None
+        self,
+        fn: Callable[P, R],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        timeout: float | None = None,
     ) -> None:
+        super().__init__(name or fn.__name__, description or parse_docstring(fn.__doc__)[0],
+                         timeout=timeout)
         self.fn = fn
-        self.name = name or fn.__name__
-        self.description = description or parse_docstring(fn.__doc__)[0]
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
         self.__module__ = fn.__module__
         self.__qualname__ = fn.__qualname__
-        self._explicit = (name, description)
+        self._explicit = (name, description, timeout)
         self._async = inspect.iscoroutinefunction(fn)
         self.__dict__["_liteflow_arguments"] = Arguments(self.name, fn)
         self.check()
@@ -241,8 +261,7 @@ class FunctionTool(BaseTool, Generic[P, R]):
             owner = getattr(owner, part, None)
         if owner is self:
             return qualname
-        name, description = self._explicit
-        return (_rebuild_function_tool, (self.fn, name, description))
+        return (_rebuild_function_tool, (self.fn, *self._explicit))
 
     def _is_async(self) -> bool:
         return self._async
@@ -256,23 +275,23 @@ class FunctionTool(BaseTool, Generic[P, R]):
     async def _arun(self, *args: Any, **kwargs: Any) -> Any:
         if self._async:
             return await cast(Callable[..., Awaitable[Any]], self.fn)(*args, **kwargs)
-        return await asyncio.to_thread(self.fn, *args, **kwargs)
+        return await acall_in_thread(functools.partial(self.fn, *args, **kwargs))
 
     def _implementation(self) -> Callable[..., Any]:
         return self.fn
 
 
 def _rebuild_function_tool(
-    fn: Callable[..., Any], name: str | None, description: str | None
+    fn: Callable[..., Any], name: str | None, description: str | None, timeout: float | None
 ) -> FunctionTool[..., Any]:
-    return FunctionTool(fn, name=name, description=description)
+    return FunctionTool(fn, name=name, description=description, timeout=timeout)
 
 
 @overload
 def tool(fn: Callable[P, R], /) -> FunctionTool[P, R]: ...
 @overload
 def tool(
-    *, name: str | None = None, description: str | None = None
+    *, name: str | None = None, description: str | None = None, timeout: float | None = None
 ) -> Callable[[Callable[P, R]], FunctionTool[P, R]]: ...
 def tool(
     fn: Callable[P, R] | None = None,
@@ -280,13 +299,15 @@ def tool(
     *,
     name: str | None = None,
     description: str | None = None,
+    timeout: float | None = None,
 ) -> FunctionTool[P, R] | Callable[[Callable[P, R]], FunctionTool[P, R]]:
     """Turn a typed function (sync or async) into a tool.
 
     The name defaults to the function's name, the description to its docstring, and each
-    parameter's description comes from the docstring's `Args:` section::
+    parameter's description comes from the docstring's `Args:` section. With `timeout`
+    (seconds) a call that takes longer raises `ToolTimeoutError`::
 
-        @tool(name="天气查询")
+        @tool(name="天气查询", timeout=10)
         def 查天气(城市: str, 单位: str = "摄氏") -> str:
             \"\"\"查询城市的天气。
 
@@ -297,132 +318,9 @@ def tool(
             return f"{城市}：晴，25 度（{单位}）"
     """
     if fn is not None:
-        return FunctionTool(fn, name=name, description=description)
+        return FunctionTool(fn, name=name, description=description, timeout=timeout)
 
     def decorate(function: Callable[P, R]) -> FunctionTool[P, R]:
-        return FunctionTool(function, name=name, description=description)
+        return FunctionTool(function, name=name, description=description, timeout=timeout)
 
     return decorate
-
-
-class ToolRegistry:
-    """The tools available to a model or an agent, by name.
-
-    Example::
-
-        registry = create_tool_registry(calculator)
-        registry.execute_tool("calculator", expression="1 + 2")   # 3
-    """
-
-    def __init__(self, tools: Iterable[BaseTool | Callable[..., Any]] = ()) -> None:
-        self._tools: dict[str, BaseTool] = {}
-        self._by_wire: dict[str, BaseTool] = {}
-        for item in tools:
-            if isinstance(item, BaseTool):
-                self.register(item)
-            else:
-                self.register_tool(item)
-
-    def register(self, tool: T) -> T:
-        """Add a tool object (a `BaseTool` instance or a `@tool` function); returns it."""
-        tool.check()
-        name = tool.tool_name
-        if name in self._tools or tool.wire_name in self._by_wire:
-            raise ToolDefinitionError("tool.duplicate", tool=name)
-        self._tools[name] = tool
-        self._by_wire[tool.wire_name] = tool
-        return tool
-
-    @overload
-    def register_tool(self, fn: Callable[P, R], /) -> FunctionTool[P, R]: ...
-    @overload
-    def register_tool(
-        self, /, *, name: str | None = None, description: str | None = None
-    ) -> Callable[[Callable[P, R]], FunctionTool[P, R]]: ...
-    def register_tool(
-        self,
-        fn: Callable[P, R] | None = None,
-        /,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-    ) -> FunctionTool[P, R] | Callable[[Callable[P, R]], FunctionTool[P, R]]:
-        """Make `fn` a tool and register it; also usable as a decorator, bare or with options."""
-
-        def add(function: Callable[P, R]) -> FunctionTool[P, R]:
-            if isinstance(function, FunctionTool) and name is None and description is None:
-                return cast(FunctionTool[P, R], self.register(function))
-            if isinstance(function, BaseTool):
-                raise ToolDefinitionError("tool.not_a_function", tool=function.tool_name)
-            return self.register(FunctionTool(function, name=name, description=description))
-
-        return add if fn is None else add(fn)
-
-    # -- lookup ---------------------------------------------------------------------------
-
-    def get(self, name: str) -> BaseTool:
-        """The tool called `name` (its own name or its API name), or `UnknownToolError`."""
-        found = self._tools.get(name) or self._by_wire.get(name)
-        if found is not None:
-            return found
-        known = ", ".join(self._tools) or "-"
-        hint = suggest(name, self._tools)
-        if hint is None:
-            raise UnknownToolError("tool.unknown", tool=name, known=known)
-        raise UnknownToolError("tool.unknown_suggest", tool=name, known=known, suggestion=hint)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._tools or name in self._by_wire
-
-    def __iter__(self) -> Iterator[BaseTool]:
-        return iter(self._tools.values())
-
-    def __len__(self) -> int:
-        return len(self._tools)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The registered tool names, in registration order."""
-        return tuple(self._tools)
-
-    # -- execution ------------------------------------------------------------------------
-
-    def execute_tool(self, name: str, /, **arguments: Any) -> Any:
-        """Validate the arguments and run tool `name` synchronously."""
-        return self.get(name).invoke(arguments)
-
-    async def aexecute_tool(self, name: str, /, **arguments: Any) -> Any:
-        """Validate the arguments and run tool `name` without blocking the event loop."""
-        return await self.get(name).ainvoke(arguments)
-
-    def execute_call(self, call: ToolCall) -> ToolMessage:
-        """Run a model's tool call; the result comes back as a `ToolMessage`."""
-        found = self.get(call.name)
-        _check_parsed(found, call)
-        return ToolMessage(tool_result_text(found.invoke(call.arguments)), call.id, found.tool_name)
-
-    async def aexecute_call(self, call: ToolCall) -> ToolMessage:
-        """Async `execute_call`."""
-        found = self.get(call.name)
-        _check_parsed(found, call)
-        result = await found.ainvoke(call.arguments)
-        return ToolMessage(tool_result_text(result), call.id, found.tool_name)
-
-    def openai_tools(self) -> list[dict[str, Any]]:
-        """Every tool in the OpenAI chat-completions `tools` format."""
-        return [item.openai_tool() for item in self._tools.values()]
-
-    def __repr__(self) -> str:
-        return f"ToolRegistry({list(self._tools)!r})"
-
-
-def _check_parsed(found: BaseTool, call: ToolCall) -> None:
-    if call.parse_error is not None:
-        raise ToolArgumentError(
-            "tool.arguments_not_json", tool=found.tool_name, error=call.parse_error
-        )
-
-
-def create_tool_registry(*tools: BaseTool | Callable[..., Any]) -> ToolRegistry:
-    """A new registry holding `tools` (tool objects or plain typed functions)."""
-    return ToolRegistry(tools)

@@ -372,3 +372,13 @@ __all__ += [
     "ThreadConflictError",
     "ThreadNotFinishedError",
 ]
+
+
+class ToolTimeoutError(ToolExecutionError):
+    """A tool call took longer than the tool's `timeout`; a sync call still running is
+    abandoned in its daemon thread."""
+
+    msg_id = "tool.timeout"
+
+
+__all__ += ["ToolTimeoutError"]

@@ -97,8 +97,9 @@ async def test_astream_with_explicit_chunks(server: FakeOpenAIServer, llm: ChatO
 async def test_stream_arrives_incrementally(server: FakeOpenAIServer) -> None:
     # Each SSE event is flushed on its own: the first piece arrives long before the last.
     pieces = [f"第{i}段" for i in range(3)]
-    server.add(Reply("".join(pieces), chunks=pieces, chunk_delay=0.3))
+    server.add("热身", Reply("".join(pieces), chunks=pieces, chunk_delay=0.3))
     llm = server.chat_model()
+    await llm.ainvoke("x")  # the client (and its TLS setup) is made on first use: not timed
     started = time.perf_counter()
     arrivals = [(c.content, time.perf_counter() - started) async for c in llm.astream("慢慢说")
                 if c.content]
@@ -246,8 +247,20 @@ def test_structured_output_that_does_not_validate(
         llm.with_structured_output(城市信息).invoke("介绍杭州")
     error = caught.value
     assert error.model == "测试模型"
-    assert error.render("zh").startswith("模型 测试模型 的输出不符合 城市信息：")
-    assert "人口" in error.render("en") and "别称" in error.render("en")
+    url = f"{server.base_url}/chat/completions"
+    assert error.render("zh") == (
+        f"模型 测试模型（{url}）的输出不符合 城市信息：人口: 应为整数；别称: 缺少字段")
+    assert error.render("en") == (
+        f"The output of model 测试模型 at {url} does not match 城市信息: "
+        "人口: should be an integer; 别称: the field is missing")
+
+
+def test_structured_output_that_is_not_json(server: FakeOpenAIServer, llm: ChatOpenAI) -> None:
+    server.add("好的，杭州是……")
+    with use_language("zh"), pytest.raises(StructuredOutputError) as caught:
+        llm.with_structured_output(城市信息).invoke("介绍杭州")
+    url = f"{server.base_url}/chat/completions"
+    assert str(caught.value) == f"模型 测试模型（{url}）的输出不符合 城市信息：$: 不是合法的 JSON"
 
 
 def test_retries_on_500_and_429_then_succeeds(server: FakeOpenAIServer) -> None:
@@ -274,10 +287,11 @@ def test_gives_up_after_max_retries(server: FakeOpenAIServer) -> None:
     assert len(server.requests) == 2
     error = caught.value
     assert error.status_code == 429
+    url = f"{server.base_url}/chat/completions"
     assert error.render("en") == (
-        "The request to model fake-model failed (HTTP 429): rate limited"
+        f"The request to model fake-model at {url} failed (HTTP 429): rate limited"
     )
-    assert error.render("zh") == "模型 fake-model 的请求失败（HTTP 429）：rate limited"
+    assert error.render("zh") == f"模型 fake-model（{url}）的请求失败（HTTP 429）：rate limited"
     assert server.pending == 1
 
 
@@ -302,7 +316,8 @@ def test_timeout(server: FakeOpenAIServer) -> None:
     with use_language("zh"), pytest.raises(ChatModelError) as caught:
         llm.invoke("x")
     assert caught.value.msg_id == "chat.timeout"
-    assert str(caught.value).startswith("模型 fake-model 的请求超时")
+    url = f"{server.base_url}/chat/completions"
+    assert str(caught.value) == f"模型 fake-model（{url}）没有在 0.2 秒内完成回复"
 
 
 def test_connection_refused_names_the_url() -> None:
@@ -364,7 +379,8 @@ def test_error_language_follows_liteflow_lang(
     monkeypatch.setenv("LITEFLOW_LANG", "zh")
     with pytest.raises(ChatModelError) as caught:
         server.chat_model().invoke("x")
-    assert str(caught.value) == "模型 fake-model 的请求失败（HTTP 400）：bad"
+    url = f"{server.base_url}/chat/completions"
+    assert str(caught.value) == f"模型 fake-model（{url}）的请求失败（HTTP 400）：bad"
 
 
 def test_models_pickle_for_other_processes(server: FakeOpenAIServer) -> None:
@@ -377,3 +393,15 @@ def test_models_pickle_for_other_processes(server: FakeOpenAIServer) -> None:
     assert copy.invoke("x").content == "复制的"
     assert server.requests[1].body["temperature"] == 0.5
     assert server.requests[1].tool_names == ["calculator"]
+
+
+def test_a_refusal_names_the_model_and_url(server: FakeOpenAIServer, llm: ChatOpenAI) -> None:
+    from liteflow.testing import RawReply
+
+    message = {"role": "assistant", "content": None, "refusal": "不能回答"}
+    server.add(RawReply.json({"choices": [{"index": 0, "message": message,
+                                           "finish_reason": "stop"}]}))
+    with use_language("zh"), pytest.raises(StructuredOutputError) as caught:
+        llm.with_structured_output(城市信息).invoke("介绍杭州")
+    url = f"{server.base_url}/chat/completions"
+    assert str(caught.value) == f"模型 测试模型（{url}）拒绝按 城市信息 输出：不能回答"

@@ -352,8 +352,9 @@ def test_tool_call_with_broken_json_is_an_argument_error() -> None:
     assert call.parse_error is not None
     with pytest.raises(ToolArgumentError) as caught:
         registry.execute_call(call)
-    assert caught.value.render("en").startswith(
-        "The arguments for tool calculator are not a valid JSON object"
+    assert caught.value.render("en") == (
+        "The model's call of tool calculator (call_9) is malformed: "
+        "the arguments are not valid JSON (error at character 15)"
     )
 
 

@@ -64,12 +64,8 @@ MESSAGES: dict[str, Msg] = {
         "(its arguments: {known})",
     ),
     "tool.argument_invalid": Msg(
-        zh="工具 {tool} 的参数 {key} 无效：期望 {expected}，得到 {value}（{detail}）",
-        en="Tool {tool}: invalid argument {key}: expected {expected}, got {value} ({detail})",
-    ),
-    "tool.arguments_not_json": Msg(
-        zh="工具 {tool} 的参数不是合法的 JSON 对象：{error}",
-        en="The arguments for tool {tool} are not a valid JSON object: {error}",
+        zh="工具 {tool} 的参数 {key} 无效：期望 {expected}，得到 {value}（{detail:zh}）",
+        en="Tool {tool}: invalid argument {key}: expected {expected}, got {value} ({detail:en})",
     ),
     "tool.failed": Msg(
         zh="工具 {tool} 执行失败：{error}",
@@ -90,8 +86,8 @@ MESSAGES: dict[str, Msg] = {
         "operations)",
     ),
     "calc.syntax": Msg(
-        zh="计算器（{tool}）：表达式 {expression} 有语法错误：{error}",
-        en="Calculator ({tool}): syntax error in {expression}: {error}",
+        zh="计算器（{tool}）：表达式 {expression} 有语法错误（第 {position} 个字符附近）",
+        en="Calculator ({tool}): syntax error in {expression} (near character {position})",
     ),
     "calc.not_allowed": Msg(
         zh="计算器（{tool}）：不允许使用 {what}；只支持数字、+ - * / // % **、括号和 {functions}",
@@ -142,24 +138,20 @@ MESSAGES: dict[str, Msg] = {
         "environment variable",
     ),
     "chat.status": Msg(
-        zh="模型 {model} 的请求失败（HTTP {status}）：{error}",
-        en="The request to model {model} failed (HTTP {status}): {error}",
+        zh="模型 {model}（{url}）的请求失败（HTTP {status}）：{error}",
+        en="The request to model {model} at {url} failed (HTTP {status}): {error}",
     ),
     "chat.timeout": Msg(
-        zh="模型 {model} 的请求超时（{error}）",
-        en="The request to model {model} timed out ({error})",
+        zh="模型 {model}（{url}）没有在 {timeout} 秒内完成回复",
+        en="Model {model} at {url} did not finish its reply within {timeout} s",
     ),
     "chat.connection": Msg(
         zh="无法连接模型 {model} 的服务 {url}：{error}",
         en="Could not connect to the service of model {model} at {url}: {error}",
     ),
     "chat.failed": Msg(
-        zh="模型 {model} 调用失败：{error}",
-        en="The call to model {model} failed: {error}",
-    ),
-    "chat.empty_response": Msg(
-        zh="模型 {model} 返回的回复里没有任何候选（choices 为空）",
-        en="Model {model} returned a reply with no choices",
+        zh="模型 {model}（{url}）调用失败：{error}",
+        en="The call to model {model} at {url} failed: {error}",
     ),
     "chat.bad_message": Msg(
         zh="模型 {model}：无法识别的消息 {value}；请使用 SystemMessage、HumanMessage、AIMessage、"
@@ -173,12 +165,12 @@ MESSAGES: dict[str, Msg] = {
         "{error}",
     ),
     "chat.structured_refusal": Msg(
-        zh="模型 {model} 拒绝按 {schema} 输出：{error}",
-        en="Model {model} refused to answer in the shape of {schema}: {error}",
+        zh="模型 {model}（{url}）拒绝按 {schema} 输出：{error}",
+        en="Model {model} at {url} refused to answer in the shape of {schema}: {error}",
     ),
     "chat.structured_invalid": Msg(
-        zh="模型 {model} 的输出不符合 {schema}：{error}",
-        en="The output of model {model} does not match {schema}: {error}",
+        zh="模型 {model}（{url}）的输出不符合 {schema}：{error:zh}",
+        en="The output of model {model} at {url} does not match {schema}: {error:en}",
     ),
     # Agents.
     "agent.turn_limit": Msg(
