@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from types import CodeType, FunctionType
 from typing import Any, Literal, NamedTuple, Protocol
 
+from .core.cache import CachePolicy
 from .core.merge import Merger
 from .core.typecheck import Checker
 
@@ -152,6 +153,8 @@ class PlanNode:
     # When every out-edge is plain, the sorted successors: the next active set of a
     # superstep this node runs alone, with no set to build.
     plain_next: tuple[int, ...] | None = None
+    # `@node(cache=...)`: its outputs are reused for the same inputs and code.
+    cache: CachePolicy | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -252,6 +255,11 @@ class Plan:
         return found
 
     @property
+    def cached(self) -> bool:
+        """Whether some node caches its outputs (`@node(cache=...)`)."""
+        return any(node.cache is not None for node in self.nodes)
+
+    @property
     def node_names(self) -> tuple[str, ...]:
         return tuple(n.name for n in self.nodes)
 
@@ -277,6 +285,11 @@ def _fingerprint(plan: Plan) -> str:
         add(f"R|{key}|".encode())
         add(_code_hash(getattr(merger, "reducer", merger)))
     return hashlib.sha256(b"".join(parts)).hexdigest()[:16]
+
+
+def code_fingerprint(fn: Any) -> str:
+    """A hash of a function's code (what wrappers wrap): it changes when the code does."""
+    return hashlib.sha256(_code_hash(fn)).hexdigest()[:16]
 
 
 def _code_hash(fn: Any) -> bytes:

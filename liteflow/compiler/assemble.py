@@ -9,6 +9,7 @@ from typing import Any
 
 from tenacity import retry_if_exception, stop_after_attempt, wait_exponential
 
+from ..core.cache import CachePolicy
 from ..core.errors import NodeTimeoutError, NodeTypeError
 from ..core.merge import Merger, merger_for
 from ..core.typecheck import describe_type, make_checker
@@ -154,6 +155,7 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
                 and not fallback_is_async),
         edges_want_state=edges_want_state,
         plain_next=plain_next,
+        cache=config.cache if isinstance(config.cache, CachePolicy) else None,
     )
 
 

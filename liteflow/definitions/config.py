@@ -6,7 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["NodeConfig"]
+from ..core.cache import CachePolicy
+
+__all__ = ["CachePolicy", "NodeConfig"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +18,8 @@ class NodeConfig:
     `retry_count=N` allows up to N retries, waiting `retry_delay * backoff**k` seconds
     (capped at `max_delay`) before retry k, and only for exceptions in `retry_on`.
     `timeout` bounds each attempt. `fallback(**inputs, error=exc)` supplies the outputs
-    when every attempt failed.
+    when every attempt failed. `cache` (True or a `CachePolicy`) reuses outputs of calls
+    with the same inputs and node code.
     """
 
     timeout: float | None = None
@@ -29,6 +32,7 @@ class NodeConfig:
     fallback: Callable[..., Any] | None = None
     check_types: bool = True
     name: str | None = None
+    cache: CachePolicy | bool | None = None  # True means CachePolicy()
 
     def __post_init__(self) -> None:
         # Validated here so a bad option is reported where it was written.
@@ -45,3 +49,10 @@ class NodeConfig:
             raise FlowDefinitionError("error.config_value", option="timeout", value=self.timeout)
         if isinstance(self.retry_on, type):
             object.__setattr__(self, "retry_on", (self.retry_on,))
+        cache: Any = self.cache
+        if cache is True:
+            object.__setattr__(self, "cache", CachePolicy())
+        elif cache is False:
+            object.__setattr__(self, "cache", None)
+        elif cache is not None and not isinstance(cache, CachePolicy):
+            raise FlowDefinitionError("error.config_value", option="cache", value=cache)

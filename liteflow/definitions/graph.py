@@ -63,6 +63,9 @@ class Node:
         self.executor = executor
         self.config = config
         self.site = user_site()
+        # How `execute` calls a plain executor, read once here, not at every call.
+        self._shape = (call_shape(executor, node_id)[0]
+                       if executor is not None and not isinstance(executor, Wirable) else None)
 
     @property
     def name(self) -> str:
@@ -81,7 +84,7 @@ class Node:
             result: NodeResult | Awaitable[NodeResult] = executor.spec.fn(
                 **{k: inputs[k] for k in executor.spec.input_names if k in inputs})
             return result
-        shape, _ = call_shape(executor, self.node_id)
+        shape = self._shape or call_shape(executor, self.node_id)[0]
         wanted = {k: v for k, v in context.items() if k in shape.context_keys}
         if shape.takes_inputs:
             result = executor(inputs, **wanted)

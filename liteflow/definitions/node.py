@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from ..core.errors import FlowCompileError
-from .config import NodeConfig
+from .config import CachePolicy, NodeConfig
 from .spec import Namespace, NodeSpec, caller_namespace, spec_from_function
 from .wiring import Wirable
 
@@ -70,6 +70,7 @@ def node(
     fallback: Callable[..., Any] | None = None,
     check_types: bool = True,
     metadata: Mapping[str, Any] | None = None,
+    cache: bool | CachePolicy | None = None,
     config: NodeConfig | None = None,
 ) -> Callable[[Callable[P, R]], NodeFunction[P, R]]: ...
 
@@ -88,6 +89,7 @@ def node(
     fallback: Callable[..., Any] | None = None,
     check_types: bool = True,
     metadata: Mapping[str, Any] | None = None,
+    cache: bool | CachePolicy | None = None,
     config: NodeConfig | None = None,
 ) -> Any:
     """Turn a typed function into a node.
@@ -103,7 +105,7 @@ def node(
         async def 改进(text: str) -> 草稿: ...
     """
     options = (name, retry_count, retry_delay, backoff, max_delay, retry_on, timeout, fallback,
-               check_types, metadata)
+               check_types, metadata, cache)
     if config is None and options == _DEFAULT_OPTIONS:
         config = _DEFAULT_CONFIG
     elif config is None:
@@ -118,6 +120,7 @@ def node(
             fallback=fallback,
             check_types=check_types,
             metadata=dict(metadata or {}),
+            cache=cache,
         )
     elif name is not None and config.name is None:
         config = NodeConfig(**{**_fields(config), "name": name})
@@ -137,7 +140,7 @@ def node(
     return decorate
 
 
-_DEFAULT_OPTIONS = (None, 0, 1.0, 2.0, 60.0, (Exception,), None, None, True, None)
+_DEFAULT_OPTIONS = (None, 0, 1.0, 2.0, 60.0, (Exception,), None, None, True, None, None)
 _DEFAULT_CONFIG = NodeConfig()
 
 

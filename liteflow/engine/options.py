@@ -20,7 +20,7 @@ Durability = Literal["sync", "async", "exit"]
 
 # Options declared by the run surface whose features are not built yet: accepted names,
 # refused values (anything but the default), so nothing is silently ignored.
-_NOT_BUILT = ("max_concurrency", "metrics", "tracing", "cache")
+_NOT_BUILT = ("max_concurrency", "metrics", "tracing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +47,13 @@ class RunOptions:
         given = {k: v for k, v in changes.items() if v is not None}
         for name, value in given.items():
             _check(name, value)
-        if "checkpointer" in given:
-            # A URL becomes its store once, here: an unknown scheme or an unusable path is
-            # an error now, and every run of this configuration shares the store.
-            from .durable import open_store
+        for store in ("checkpointer", "cache"):
+            if store in given:
+                # A URL becomes its store once, here: an unknown scheme or an unusable path
+                # is an error now, and every run of this configuration shares the store.
+                from .durable import open_store
 
-            given["checkpointer"] = open_store(given["checkpointer"])
+                given[store] = open_store(given[store])
         return replace(self, **given)
 
     def listeners(self) -> tuple[EventListener, ...]:

@@ -34,6 +34,7 @@ from ..core.state import State
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
 from ..plan import Plan, PlanNode
+from .cache import NodeCache, process_cache
 from .durable import BREAK_SEQ, Durable
 from .executor import Executor, LocalExecutor, Record, StepInterrupted
 from .invoke import NodeCall, call_simple, gather_inputs
@@ -74,6 +75,8 @@ class PregelRunner:
         self.options = options or RunOptions()
         self.executor: Executor = self.options.executor or _DEFAULT_EXECUTOR
         self.max_supersteps = self.options.max_supersteps or plan.max_supersteps
+        self._node_cache: NodeCache | None = None
+        self._caches = plan.cached
 
     @property
     def runs_without_loop(self) -> bool:
@@ -224,6 +227,22 @@ class PregelRunner:
                 found = restored.get((ran[i].index, instances[i]))
                 if found is not None:
                     outs[i] = found
+        cached: dict[int, str] = {}  # call → its cache key, for calls of cached nodes
+        if self._caches:
+            cache = self._cache(durable)
+            kept = []
+            for i in todo:
+                if ran[i].cache is None:
+                    kept.append(i)
+                    continue
+                key = cached[i] = cache.key(ran[i], args[i])
+                hit = cache.get(key)
+                if hit is None:
+                    kept.append(i)
+                else:
+                    outs[i] = hit
+                    del cached[i]
+            todo = kept
         record: Record | None = None
         if durable is not None:
             def record(i: int, out: dict[str, Any], duration: float) -> None:
@@ -243,6 +262,9 @@ class PregelRunner:
             raise Paused(asked, finished) from None
         for i, out in zip(todo, done, strict=True):
             outs[i] = out
+        if cached:
+            for i, key in cached.items():
+                cache.put(ran[i], key, outs[i])
         if not mapped:
             return ran, outs, None, instances
         seen: dict[int, dict[str, Any]] = {}
@@ -258,6 +280,17 @@ class PregelRunner:
             else:
                 seen[node.index] = _combined(outs[first:end])
         return ran, outs, seen, instances
+
+    def _cache(self, durable: Durable | None) -> NodeCache:
+        if self._node_cache is None:
+            if durable is not None:
+                store = durable.store
+            elif self.options.cache is not None:
+                store = self.options.cache
+            else:
+                store = process_cache()
+            self._node_cache = NodeCache(store, self.plan.name)
+        return self._node_cache
 
     async def _execute(self, todo: Sequence[int], ran: list[PlanNode],
                        args: list[dict[str, Any]], instances: list[int], mapped: list[Any],
@@ -339,7 +372,8 @@ class PregelRunner:
             seen: dict[int, dict[str, Any]] | None = None
             instances: list[int] | None = None
             try:
-                if len(active) == 1 and nodes[active[0]].each is None:
+                if (len(active) == 1 and nodes[active[0]].each is None
+                        and nodes[active[0]].cache is None):
                     # Chains and loops: one node, one call, nothing to group.
                     node = nodes[active[0]]
                     kwargs = gather_inputs(node, values, flow)
