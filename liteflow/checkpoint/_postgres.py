@@ -121,6 +121,10 @@ class PostgresCheckpointer(SqlCheckpointer):
     def _read(self) -> Any:
         return self._transaction(read=True)
 
+    def _batch(self, conn: Any) -> Any:
+        # One round trip for the statements of a step instead of one each.
+        return conn.pipeline()
+
     def backend_pid(self) -> int:
         """The server process of this thread's connection (diagnostics, tests)."""
         self._ensure()

@@ -84,33 +84,37 @@ class SqlCheckpointer(SqlReads):
                     if rec.arrivals else None)
         created = rec.created_at or time.time()
         with self._write() as conn:
-            moved = self._x(
-                conn,
-                "UPDATE lf_threads SET head_step = ?, run_id = ?, updated_at = ? "
-                "WHERE thread_id = ? AND head_branch = ? AND head_step = ?",
-                (rec.step, rec.run_id, created, rec.thread_id, rec.branch,
-                 expect_head)).rowcount
-            if moved != 1:
-                self._fence(conn, rec.thread_id, rec.branch, expect_head + 1)
-            # Separate, so the status index is only touched when the status changes.
-            self._x(conn, "UPDATE lf_threads SET status = 'running' WHERE thread_id = ? "
-                    "AND status <> 'running'", (rec.thread_id,))
             try:
-                self._x(conn, "INSERT INTO lf_steps (thread_id, branch, step, kind, run_id, "
-                        "writes, snapshot, active, arrivals, meta, nbytes, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (rec.thread_id, rec.branch, rec.step, rec.kind, rec.run_id, rec.writes,
-                         rec.snapshot, pack_plain(list(rec.active)), arrivals, meta, rec.nbytes,
-                         created))
+                # Sent as one batch where the store can (PostgreSQL pipelines it): the head
+                # check is read before the commit, and a failed one rolls everything back.
+                with self._batch(conn):
+                    moved = self._x(
+                        conn,
+                        "UPDATE lf_threads SET head_step = ?, run_id = ?, updated_at = ? "
+                        "WHERE thread_id = ? AND head_branch = ? AND head_step = ?",
+                        (rec.step, rec.run_id, created, rec.thread_id, rec.branch,
+                         expect_head))
+                    # Separate, so the status index is only touched when the status changes.
+                    self._x(conn, "UPDATE lf_threads SET status = 'running' WHERE "
+                            "thread_id = ? AND status <> 'running'", (rec.thread_id,))
+                    self._x(conn, "INSERT INTO lf_steps (thread_id, branch, step, kind, "
+                            "run_id, writes, snapshot, active, arrivals, meta, nbytes, "
+                            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (rec.thread_id, rec.branch, rec.step, rec.kind, rec.run_id,
+                             rec.writes, rec.snapshot, pack_plain(list(rec.active)), arrivals,
+                             meta, rec.nbytes, created))
+                    self._x(conn, "DELETE FROM lf_pending WHERE thread_id = ? AND branch = ? "
+                            "AND step = ?", (rec.thread_id, rec.branch, rec.step))
+                    self._after_step(conn, rec)
             except Exception as error:
                 if not self._is_integrity_error(error):
                     raise
+                # The step exists already: another runner committed it.
                 raise ThreadConflictError(thread=rec.thread_id, branch=rec.branch,
                                           expected=expect_head, head_branch=rec.branch,
                                           found=rec.step, url=self.url) from None
-            self._x(conn, "DELETE FROM lf_pending WHERE thread_id = ? AND branch = ? "
-                    "AND step = ?", (rec.thread_id, rec.branch, rec.step))
-            self._after_step(conn, rec)
+            if moved.rowcount != 1:
+                self._fence(conn, rec.thread_id, rec.branch, expect_head + 1)
 
     def put_pending(self, rec: PendingRecord) -> None:
         with self._write() as conn:

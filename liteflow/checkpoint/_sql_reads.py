@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -110,6 +110,10 @@ class SqlReads:
 
     def _is_integrity_error(self, error: BaseException) -> bool:
         raise NotImplementedError
+
+    def _batch(self, conn: Any) -> AbstractContextManager[Any]:
+        """Statements inside are sent together where the store supports it."""
+        return nullcontext()
 
     def _after_step(self, conn: Any, rec: StepRecord) -> None:
         """Called inside the step's transaction (PostgreSQL notifies listeners)."""
