@@ -12,7 +12,7 @@ import time
 from typing import Annotated, TypedDict
 
 from liteflow import START, UpdateStrategy, each, flow, node
-from liteflow.checkpoint import SqliteCheckpointer
+from liteflow.checkpoint import open_checkpointer
 
 
 def sha(text: str) -> str:
@@ -105,8 +105,9 @@ def 压力(i: int, h: str, rounds: int) -> None:
     收 >> 头.when(lambda out, state: out["i"] < state["rounds"])
 
 
-def run_or_resume(db: str, thread: str, rounds: int, env: dict[str, str] | None = None) -> None:
-    """Run the thread if it is new, else resume it (what the killed processes do).
+def run_or_resume(url: str, thread: str, rounds: int, env: dict[str, str] | None = None) -> None:
+    """Run the thread if it is new, else resume it (what the killed processes do), on the
+    store at `url` (SQLite or PostgreSQL).
 
     Exits with status 3 when another process owns the thread (`ThreadConflictError`).
     """
@@ -114,19 +115,19 @@ def run_or_resume(db: str, thread: str, rounds: int, env: dict[str, str] | None 
 
     os.environ.update(env or {})
     try:
-        _run_or_resume(db, thread, rounds)
+        _run_or_resume(url, thread, rounds)
     except ThreadConflictError:
         sys.exit(3)
 
 
-def _run_or_resume(db: str, thread: str, rounds: int) -> None:
-    store = SqliteCheckpointer(db)
+def _run_or_resume(url: str, thread: str, rounds: int) -> None:
+    store = open_checkpointer(url)
     app = 压力.with_options(thread_id=thread, checkpointer=store)
     # A thread killed before its step 0 was committed stored no inputs: it starts anew.
-    known = {t.thread_id: t.status for t in store.threads() if t.step >= 0}
-    if thread not in known:
+    head = store.head(thread)
+    if head is None or head.step < 0:
         app.run(i=0, h="种子", rounds=rounds)
-    elif known[thread] != "completed":
+    elif head.status != "completed":
         app.resume()
 
 
