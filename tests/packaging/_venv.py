@@ -32,7 +32,8 @@ class Venv:
     def python(self) -> Path:
         return self.path / "bin" / "python"
 
-    def run(self, *args: str | Path, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str | Path, cwd: Path,
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(a) for a in args], cwd=cwd, env=clean_env(), capture_output=True, text=True,
             timeout=timeout, stdin=subprocess.DEVNULL,

@@ -15,7 +15,6 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
-
 from _venv import ROOT, Venv, make_venv, ok
 
 pytestmark = pytest.mark.skipif(

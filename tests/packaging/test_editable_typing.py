@@ -11,7 +11,6 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-
 from _venv import ROOT, make_venv, ok
 
 USER_APP = '''\
