@@ -12,6 +12,7 @@ import io
 import json
 import sys
 import traceback
+import types
 
 
 def main(path: str) -> None:
@@ -19,7 +20,10 @@ def main(path: str) -> None:
         pages = json.load(f)
     results = []
     for page in pages:
-        namespace: dict[str, object] = {"__name__": "__main__"}
+        # A real module, so that type hints resolve against the page's own names.
+        module = types.ModuleType(f"docs_page_{len(results)}")
+        sys.modules[module.__name__] = module
+        namespace = module.__dict__
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(page["prelude"], "<index quick-start>", "exec"), namespace)
         for block in page["blocks"]:
