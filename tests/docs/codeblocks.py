@@ -15,7 +15,8 @@ An HTML comment on the line before a block (invisible on the site) changes that:
 - `<!-- test: check -->`      a module with a mistake: `liteflow check` it (quick-start prepended)
                               and compare its report with the `text` block after it;
 - `<!-- test: typecheck -->`  mypy --strict instead of running (the block needs a real service,
-                              such as an OpenAI key).
+                              such as an OpenAI key);
+- `<!-- test: run+typecheck -->`  both: run with the page, and pass mypy --strict on its own.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from pathlib import Path
 
 FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)\s*$")
 DIRECTIVE = re.compile(r"^<!-- test: (?P<mode>[\w-]+) -->$")
-MODES = frozenset({"run", "check", "typecheck"})
+MODES = frozenset({"run", "check", "typecheck", "run+typecheck"})
+RUN = frozenset({"run", "run+typecheck"})
+TYPECHECK = frozenset({"typecheck", "run+typecheck"})
 LANGS = frozenset({"python", "bash", "sh", "text", "json"})
 
 

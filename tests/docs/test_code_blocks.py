@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -10,10 +11,11 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from codeblocks import LANGS, MODES, Block, blocks
+from codeblocks import LANGS, MODES, RUN, TYPECHECK, Block, blocks
 from sitebuild import ROOT
 
 LANGUAGES = ("zh", "en")
@@ -47,7 +49,7 @@ def test_every_block_has_a_known_language_and_mode() -> None:
     for block in _all_blocks():
         assert block.lang in LANGS, f"{block.where}: fence language {block.lang!r}"
         assert block.mode in MODES, f"{block.where}: test mode {block.mode!r}"
-        if block.mode in {"check", "typecheck"}:
+        if block.mode != "run":
             assert block.lang == "python", block.where
 
 
@@ -70,7 +72,7 @@ def test_python_blocks_run(lang: str, tmp_path: Path) -> None:
         pages = [
             {"page": str(p), "prelude": "" if p.name == "index.md" else quick_start(lang),
              "blocks": [{"where": b.where, "code": b.code} for b in blocks(p)
-                        if b.lang == "python" and b.mode == "run"]}
+                        if b.lang == "python" and b.mode in RUN]}
             for p in _pages(lang)
         ]
     spec = tmp_path / "blocks.json"
@@ -88,7 +90,7 @@ def _check_pairs(lang: str) -> list[tuple[Block, Block]]:
     pairs = []
     for page in _pages(lang):
         found = blocks(page)
-        for block, after in zip(found, found[1:], strict=False):
+        for block, after in itertools.pairwise(found):
             if block.mode == "check":
                 assert after.lang == "text", f"{block.where}: a `check` block needs its report"
                 pairs.append((block, after))
@@ -131,8 +133,9 @@ def test_check_examples_report_what_the_page_shows(lang: str, tmp_path: Path) ->
 
 
 def test_typecheck_blocks_pass_mypy_strict(tmp_path: Path) -> None:
+    # Each block on its own: a user copies one block into a file and runs mypy on it.
     targets = [b for lang in LANGUAGES for p in _pages(lang) for b in blocks(p)
-               if b.mode == "typecheck"]
+               if b.mode in TYPECHECK]
     if not targets:
         return
     files = []
@@ -174,8 +177,25 @@ def _expected_status(line: str) -> int:
     return int(m[1]) if m else 0
 
 
-def _without_comment(line: str) -> str:
-    return shlex.join(shlex.split(line, comments=True))
+def _command(where: str, line: str) -> str | None:
+    """The shell command a docs line stands for, or None when it is checked without running."""
+    words = shlex.split(line, comments=True)
+    if "pip" in words[:3] and "install" in words:
+        # Installing is tested by tests/packaging; here the extras it names must exist.
+        for word in words:
+            for extra in re.findall(r"\.\[([\w,-]+)\]", word):
+                assert set(extra.split(",")) <= _extras(), f"{where}: {line}"
+        return None
+    if words[0] in {"bash", "python", "python3"} and words[1].startswith("benchmarks/"):
+        # Benchmarks take minutes; tests/test_benchmarks_smoke.py runs them small.
+        assert (ROOT / words[1]).is_file(), f"{where}: {words[1]} does not exist"
+        return None
+    command = re.sub(r"\s+#\s.*$", "", line)
+    if "&&" in command:
+        # README's entry points, `install && run`: the install part is checked above.
+        install, command = command.split("&&", 1)
+        _command(where, install)
+    return re.sub(r"(^|\s)python3? ", rf"\1{sys.executable} ", command.strip())
 
 
 @pytest.mark.parametrize("lang", [*LANGUAGES, "README"])
@@ -183,28 +203,22 @@ def test_shell_lines_run(lang: str, tmp_path: Path) -> None:
     pages = [ROOT / "README.md"] if lang == "README" else _pages(lang)
     work = tmp_path / "work"
     shutil.copytree(ROOT / "examples", work / "examples")
-    (work / "写作.py").write_text(quick_start("zh" if lang == "README" else lang),
-                                  encoding="utf-8")
+    start = quick_start("zh" if lang == "README" else lang)
+    for name in ("写作.py", "writing.py"):
+        (work / name).write_text(start, encoding="utf-8")
     bin_dir = Path(sys.executable).parent
     env = {**_env(), "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    for where, line in (entry for page in pages for entry in _shell_lines(page)):
-        words = shlex.split(line, comments=True)
-        if "pip" in words[:3] and "install" in words:
-            # Installing is tested by tests/packaging; here the extras it names must exist.
-            for word in words:
-                for extra in re.findall(r"\.\[([\w,-]+)\]", word):
-                    assert set(extra.split(",")) <= _extras(), f"{where}: {line}"
-            continue
-        if words[0] in {"bash", "python", "python3"} and words[1].startswith("benchmarks/"):
-            # Benchmarks take minutes; tests/test_benchmarks_smoke.py runs them small.
-            assert (ROOT / words[1]).is_file(), f"{where}: {words[1]} does not exist"
-            continue
-        command = line.split("#")[0] if "# exit" in line else _without_comment(line)
-        if "&&" in line:
-            # README's entry points: `install && run`; the run part is what is tested here.
-            command = line.split("&&", 1)[1].split("#")[0]
-        proc = subprocess.run(["bash", "-c", command.replace("python3 ", f"{sys.executable} ")
-                               .replace("python ", f"{sys.executable} ")],
-                              cwd=work, env=env, capture_output=True, text=True, timeout=120)
+    todo = [(where, line, cmd) for page in pages for where, line in _shell_lines(page)
+            if (cmd := _command(where, line)) is not None]
+
+    def run(cmd: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["bash", "-c", cmd], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    # The lines are independent: run a few at once.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        done = list(pool.map(run, [cmd for _, _, cmd in todo]))
+    for (where, line, _), proc in zip(todo, done, strict=True):
         assert proc.returncode == _expected_status(line), (
-            f"{where}: {line}\nexit {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+            f"{where}: {line}\nexit {proc.returncode}\n{proc.stdout[-2000:]}\n"
+            f"{proc.stderr[-2000:]}")
