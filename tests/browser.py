@@ -59,9 +59,13 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """A headless Chromium, shared by the session's tests."""
+    """A headless Chromium, shared by one test module's tests.
+
+    Module scope on purpose: while Playwright's sync API is open, the main thread counts as
+    running an event loop, so it must be closed before the next module's tests run flows.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -5,8 +5,10 @@ Every block is tested as it is shown (tests/docs/test_code_blocks.py):
 - `python` blocks of one page run in order in one namespace, after the quick-start of the index
   page (`写作流程`, `写作`, `评审员`, `改进`, `草稿`, `评审` and its imports), which the pages
   build on;
-- `bash`/`sh` lines run in a folder holding the quick-start as `写作.py` and a copy of
-  `examples/`; each must exit 0 (or the status in a trailing `# exit N`);
+- `bash`/`sh` lines run in a folder holding the quick-start as `写作.py` (and `writing.py`) and a
+  copy of `examples/`; each must exit 0 (or the status in a trailing `# exit N`). Install lines
+  only have their extras checked (tests/packaging installs for real), benchmark lines their
+  script's existence, and README's `pytest` line is what .ci/run runs;
 - `text`/`json` blocks are output: after a block marked `check` they must match what
   `liteflow check` prints, otherwise they illustrate and are not compared.
 
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)\s*$")
-DIRECTIVE = re.compile(r"^<!-- test: (?P<mode>[\w-]+) -->$")
+DIRECTIVE = re.compile(r"^<!-- test: (?P<mode>[\w+-]+) -->$")
 MODES = frozenset({"run", "check", "typecheck", "run+typecheck"})
 RUN = frozenset({"run", "run+typecheck"})
 TYPECHECK = frozenset({"typecheck", "run+typecheck"})

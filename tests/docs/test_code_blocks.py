@@ -147,7 +147,7 @@ def test_typecheck_blocks_pass_mypy_strict(tmp_path: Path) -> None:
         [sys.executable, "-m", "mypy", "--strict", "--no-error-summary",
          "--cache-dir", str(ROOT / ".mypy_cache"), *[f for f, _ in files]],
         cwd=tmp_path, env={**_env(), "MYPYPATH": str(ROOT)}, capture_output=True, text=True,
-        timeout=180,
+        timeout=300,
     )
     report = proc.stdout
     for name, where in files:
