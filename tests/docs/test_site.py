@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 from requires import missing
 from sitebuild import ROOT, BuiltSite, no_network_prefix
