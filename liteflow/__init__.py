@@ -1,6 +1,6 @@
 """liteflow: typed, checked, async-first workflows on the Pregel model."""
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from .core.cache import CachePolicy
 from .core.context import Context
@@ -64,7 +64,7 @@ from .definitions import (
 from .engine import ExecutionEngine, Executor, LocalExecutor, PregelEngine, RunResult, State
 from .plan import Plan
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from .components import (
         AgentError,
         AIMessage,
@@ -110,7 +110,7 @@ _COMPONENTS = frozenset({
 })
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name in _COMPONENTS:
         from . import components
 
