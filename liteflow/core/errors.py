@@ -372,3 +372,17 @@ __all__ += [
     "ThreadConflictError",
     "ThreadNotFinishedError",
 ]
+
+
+# --------------------------------------------------------------------------------------------
+# The local web page (`liteflow ui`).
+# --------------------------------------------------------------------------------------------
+
+
+class UIError(LiteflowError):
+    """A request the local web page's server cannot honour; the message says why."""
+
+    msg_id = "ui.failed"
+
+
+__all__ += ["UIError"]
