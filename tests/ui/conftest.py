@@ -127,7 +127,12 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
+        # One context for the session (making one costs about a second); each test has
+        # its own tab, and the tab's route sees every request it makes.
+        context = chromium.new_context(viewport={"width": 1400, "height": 1000},
+                                       locale="zh-CN")
+        yield context
+        context.close()
         chromium.close()
 
 
@@ -140,10 +145,8 @@ class Page:
         self.foreign: list[str] = []
         self.errors: list[str] = []
         self.origin = server.url.rstrip("/")
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                           locale="zh-CN")
-        self.context.route("**/*", self._route)
-        self.tab = self.context.new_page()
+        self.tab = browser.new_page()
+        self.tab.route("**/*", self._route)
         self.tab.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def _route(self, route: Any) -> None:
@@ -156,7 +159,7 @@ class Page:
             route.abort()
 
     def close(self) -> None:
-        self.context.close()
+        self.tab.close()
 
 
 @pytest.fixture
