@@ -116,8 +116,11 @@ def _chromium_problem() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Module scope, not session: Playwright's sync API keeps an event loop running on
+    # the main thread while it is open, and sync `flow.run()` refuses to start inside
+    # one; the browser must be gone before other modules' tests run flows.
     problem = _chromium_problem()
     if problem is not None:
         if os.environ.get("LITEFLOW_CI") == "1":
@@ -127,7 +130,7 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # One context for the session (making one costs about a second); each test has
+        # One context for the module (making one costs about a second); each test has
         # its own tab, and the tab's route sees every request it makes.
         context = chromium.new_context(viewport={"width": 1400, "height": 1000},
                                        locale="zh-CN")

@@ -5,7 +5,7 @@ from . import Msg
 
 MESSAGES: dict[str, Msg] = {
     # the server and its command
-    "ui.failed": Msg("liteflow ui：{error}", "liteflow ui: {error}"),
+    "ui.failed": Msg("liteflow ui 出错：{error}", "liteflow ui: {error}"),
     "ui.help": Msg("打开本地网页：查看线程、流程图、超步时间线和状态差异，并可启动、恢复、分叉运行",
                    "open a local web page: threads, the flow's graph, the superstep timeline and state diffs; start, resume and fork runs"),
     "ui.option_module": Msg("含有流程的 Python 文件（省略时只读）",
