@@ -14,8 +14,8 @@ from ..plan import Plan
 from ._graph import graph_from_plan, graph_from_shape, nodes_of_shape, strategies_of_shape
 from ._values import LIMIT, bounded, diff_values, to_json
 
-__all__ = ["head_of", "node_states", "state_at", "step_json", "steps_of", "thread_detail",
-           "thread_json", "threads_json"]
+__all__ = ["head_of", "interrupts_json", "node_states", "state_at", "step_json", "steps_of",
+           "thread_detail", "thread_json", "threads_json"]
 
 
 def head_of(store: Checkpointer, thread_id: str) -> Any:

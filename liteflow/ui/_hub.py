@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..checkpoint import Checkpointer
-from ._data import interrupts_json, step_json, thread_json
+from ._data import head_of, interrupts_json, step_json, thread_json
+from ._graph import nodes_of_shape
 
 __all__ = ["Hub", "Subscriber", "Tail"]
 
@@ -82,6 +83,7 @@ class Tail(threading.Thread):
         self.stopping = threading.Event()
         self._seen: dict[str, tuple[Any, ...]] = {}
         self._steps: dict[str, set[str]] = {}
+        self._newest: tuple[Any, ...] = ()
 
     def run(self) -> None:
         first = True
@@ -94,7 +96,16 @@ class Tail(threading.Thread):
             self.stopping.wait(self.interval)
 
     def poll(self, baseline: bool = False) -> None:
-        """One look at the store (`baseline`: remember what is there, publish nothing)."""
+        """One look at the store (`baseline`: remember what is there, publish nothing).
+
+        Every commit, status change or fork moves its thread's update time, and threads
+        come most recent first: while the newest one is unchanged, nothing changed.
+        """
+        newest = self.store.threads(limit=1)
+        marker = tuple((t.thread_id, t.updated_at, t.status, t.step) for t in newest)
+        if marker == self._newest and not baseline:
+            return
+        self._newest = marker
         for info in self.store.threads(limit=100000):
             tid = info.thread_id
             marker = (info.status, info.step, info.branches, info.updated_at)
@@ -115,8 +126,11 @@ class Tail(threading.Thread):
             if before is None or before[0] != info.status:
                 self.hub.publish("run", tid, {**thread_json(info), "source": "store"})
                 if info.status == "interrupted":
+                    head = head_of(self.store, tid)
+                    names = [n for n, _kind in nodes_of_shape(head.shape)] if head else []
                     self.hub.publish("interrupt", tid, {
-                        "thread_id": tid, "interrupts": interrupts_json(self.store, tid, [])})
+                        "thread_id": tid,
+                        "interrupts": interrupts_json(self.store, tid, names)})
 
     def stop(self) -> None:
         self.stopping.set()

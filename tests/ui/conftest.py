@@ -106,14 +106,22 @@ def client(server: UIServer) -> Client:
     return Client(server)
 
 
-def _chromium_problem() -> str | None:
+def chromium_problem(chromium: str = CHROMIUM) -> str | None:
+    """Why the browser tests cannot run here, or None."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "Python playwright is not installed (pip install playwright)"
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if not (Path(chromium).is_file() or shutil.which(chromium)):
+        return f"no Chromium at {chromium} (apt-get install chromium)"
     return None
+
+
+def give_up(problem: str) -> None:
+    """Skip with the reason on a developer's machine; fail under `LITEFLOW_CI=1`."""
+    if os.environ.get("LITEFLOW_CI") == "1":
+        pytest.fail(f"browser tests must run in CI: {problem}")
+    pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")
@@ -121,11 +129,9 @@ def browser() -> Iterator[Any]:
     # Module scope, not session: Playwright's sync API keeps an event loop running on
     # the main thread while it is open, and sync `flow.run()` refuses to start inside
     # one; the browser must be gone before other modules' tests run flows.
-    problem = _chromium_problem()
+    problem = chromium_problem()
     if problem is not None:
-        if os.environ.get("LITEFLOW_CI") == "1":
-            pytest.fail(f"browser tests must run in CI: {problem}")
-        pytest.skip(problem)
+        give_up(problem)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

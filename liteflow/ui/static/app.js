@@ -126,6 +126,9 @@ async function selectThread(threadId) {
   document.querySelector("#timeline tbody").replaceChildren();
   document.getElementById("diff").replaceChildren(el("p", { class: "muted", text: T("pick_step") }));
   history.replaceState(null, "", `?${new URLSearchParams({ ...langParam(), thread: threadId })}`);
+  for (const link of document.querySelectorAll("#langs a")) {
+    link.href = `?${new URLSearchParams({ lang: link.dataset.lang, thread: threadId })}`;
+  }
   await refreshThread(true);
 }
 
