@@ -102,10 +102,10 @@ class Tail(threading.Thread):
         come most recent first: while the newest one is unchanged, nothing changed.
         """
         newest = self.store.threads(limit=1)
-        marker = tuple((t.thread_id, t.updated_at, t.status, t.step) for t in newest)
-        if marker == self._newest and not baseline:
+        top = tuple((t.thread_id, t.updated_at, t.status, t.step) for t in newest)
+        if top == self._newest and not baseline:
             return
-        self._newest = marker
+        self._newest = top
         for info in self.store.threads(limit=100000):
             tid = info.thread_id
             marker = (info.status, info.step, info.branches, info.updated_at)
