@@ -85,15 +85,17 @@ class Tail(threading.Thread):
         self._steps: dict[str, set[str]] = {}
         self._newest: tuple[Any, ...] = ()
 
+    def prime(self) -> None:
+        """Remember what the store holds now (called before serving: whatever is
+        committed after this is published)."""
+        self.call(self.poll, True)
+
     def run(self) -> None:
-        first = True
-        while not self.stopping.is_set():
+        while not self.stopping.wait(self.interval):
             try:
-                self.call(self.poll, first)
-                first = False
+                self.call(self.poll)
             except Exception:
                 pass  # a store busy or closing: try again on the next tick
-            self.stopping.wait(self.interval)
 
     def poll(self, baseline: bool = False) -> None:
         """One look at the store (`baseline`: remember what is there, publish nothing).

@@ -112,6 +112,11 @@ class UIServer:
             raise UIError("ui.cannot_bind", host=self.host, port=self.port,
                           error=str(error)) from None
         httpd.daemon_threads = True
+        try:
+            self.tail.prime()
+        except BaseException:
+            httpd.server_close()
+            raise
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self.tail.start()
