@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,8 +25,8 @@ _DEPTH = 40
 def to_json(value: Any, depth: int = 0) -> Any:
     """`value` as JSON-compatible data (never raises)."""
     if value is None or isinstance(value, bool | int | float | str):
-        if isinstance(value, float) and value != value:  # NaN is not JSON
-            return "NaN"
+        if isinstance(value, float) and not math.isfinite(value):  # not JSON: as text
+            return repr(value)
         return value
     if depth > _DEPTH:
         return "…"

@@ -158,3 +158,28 @@ def test_the_command_reports_a_missing_module_in_one_line(tmp_path: Path) -> Non
                           env={**os.environ, "PYTHONPATH": str(ROOT), "LITEFLOW_LANG": "en"})
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "没有.py" in proc.stderr
+
+
+def test_a_thread_that_asks_a_question_sends_an_interrupt_event(server: UIServer,
+                                                                db_url: str) -> None:
+    from liteflow.checkpoint import InterruptRecord, SqliteCheckpointer
+
+    flows.开关["失败"] = True
+    try:
+        flows.重试流程.with_options(thread_id="提问", checkpointer=db_url).run(n=1)
+    except Exception:
+        pass  # 可能失败 failed: the thread waits at step 2
+    stream = Stream(server, f"/api/events?thread={q('提问')}")
+    try:
+        time.sleep(0.3)
+        store = SqliteCheckpointer(Path(db_url.removeprefix("sqlite:///")))
+        store.put_interrupts([InterruptRecord("提问", "main", 2, 1, 0, 0, "可能失败[0]#0@2",
+                                              store.serde.encode("同意吗？"))])
+        store.close()
+        events = stream.wait_for(lambda ev: any(e[0] == "interrupt" for e in ev))
+    finally:
+        stream.close()
+    asked = next(e[1] for e in events if e[0] == "interrupt")
+    assert asked["interrupts"] == [{"id": "可能失败[0]#0@2", "step": 2, "node": "可能失败",
+                                    "instance": 0, "payload": "同意吗？", "answered": False}]
+    assert any(e[0] == "run" and e[1]["status"] == "interrupted" for e in events)
