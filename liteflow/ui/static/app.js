@@ -179,6 +179,8 @@ function drawGraph(graph) {
     container: document.getElementById("graph"),
     elements,
     layout: { name: "dagre", rankDir: "LR", nodeSep: 30, rankSep: 60 },
+    minZoom: 0.2,
+    maxZoom: 1.3,  // a small flow stays at its natural size
     style: [
       { selector: "node", style: {
         label: "data(name)", "font-family": FONT, "font-size": 13, "text-valign": "center",
