@@ -382,3 +382,17 @@ class ToolTimeoutError(ToolExecutionError):
 
 
 __all__ += ["ToolTimeoutError"]
+
+
+# --------------------------------------------------------------------------------------------
+# The local web page (`liteflow ui`).
+# --------------------------------------------------------------------------------------------
+
+
+class UIError(LiteflowError):
+    """A request the local web page's server cannot honour; the message says why."""
+
+    msg_id = "ui.failed"
+
+
+__all__ += ["UIError"]
