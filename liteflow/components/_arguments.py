@@ -14,12 +14,12 @@ from typing import Any
 import pydantic
 
 from ..core.errors import ToolArgumentError, ToolDefinitionError
+from ..core.pydantic_hints import pydantic_compatible
 from ..core.reprs import short_repr
 from ..core.suggest import closest
 from ..core.typecheck import describe_type
 from ._docstrings import parse_docstring
 from ._phrase import Phrase, Phrases
-from ._typing_compat import pydantic_compatible
 from ._validation import Detail
 
 __all__ = ["Arguments"]

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import pydantic
 
 from ..core.errors import ChatModelError, StructuredOutputError
+from ..core.pydantic_hints import pydantic_compatible
 from ._messages import AIMessage, MessageLike
-from ._typing_compat import pydantic_compatible
 from ._validation import Located
 
 if TYPE_CHECKING:

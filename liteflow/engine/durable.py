@@ -480,10 +480,13 @@ def _expected(stored: Any) -> Any:
 
 
 def _schema(expect: Any) -> Any:
+    """The JSON schema of an answer type (for forms), or None when pydantic has none."""
     try:
         from pydantic import TypeAdapter
 
-        return TypeAdapter(expect).json_schema()
+        from ..core.pydantic_hints import pydantic_compatible
+
+        return TypeAdapter(pydantic_compatible(expect)).json_schema()
     except Exception:
         return None
 

@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Annotated, TypedDict
 
-from liteflow import START, UpdateStrategy, flow, node
+from liteflow import START, Context, UpdateStrategy, flow, node
 
 闸门 = threading.Event()
 SLOW = 0.3  # seconds each node of 慢流程 sleeps
@@ -137,3 +137,19 @@ if __name__ == "__main__":  # a run in another process: python -m tests.ui.flows
     import sys
 
     慢流程.with_options(thread_id=sys.argv[2], checkpointer=sys.argv[1]).run(n=0)
+
+
+class 批示(TypedDict):
+    approved: bool
+    comment: str
+
+
+@node
+def 人工批准(n: int, ctx: Context) -> 批示:
+    answer: 批示 = ctx.interrupt({"请批准": n}, expect=批示)
+    return answer
+
+
+@flow(output=批示)
+def 审批流程(n: int) -> None:
+    START >> 人工批准

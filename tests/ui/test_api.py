@@ -165,24 +165,25 @@ def test_fork_from_a_step_adds_a_branch_and_runs_on_it(client: Client) -> None:
     assert status == 400 and "step" in body["error"]
 
 
-def test_stored_interrupts_are_shown_and_a_valued_resume_is_explained(
-        client: Client, db_url: str) -> None:
-    flows.开关["失败"] = True
-    client.post(f"/api/flows/{q('重试流程')}/runs", {"inputs": {"n": 1}, "thread_id": "问"})
-    _wait_status(client, "问", "failed")
-    store = SqliteCheckpointer(Path(db_url.removeprefix("sqlite:///")))
-    payload = {"question": "批准发布吗？", "expect": {"type": "object", "properties": {
-        "approved": {"type": "boolean"}}}}
-    store.put_interrupts([InterruptRecord("问", "main", 2, 1, 0, 0, "可能失败[0]#0@2",
-                                          store.serde.encode(payload))])
-    store.close()
+def test_a_question_is_shown_with_its_form_and_answered_through_the_api(
+        client: Client) -> None:
+    client.post(f"/api/flows/{q('审批流程')}/runs", {"inputs": {"n": 7}, "thread_id": "问"})
     _wait_status(client, "问", "interrupted")
     detail = client.get(f"/api/threads/{q('问')}")
-    assert detail["interrupts"] == [{"id": "可能失败[0]#0@2", "step": 2, "node": "可能失败",
-                                     "instance": 0, "payload": payload, "answered": False}]
-    assert detail["node_states"]["可能失败"] == "interrupted"
-    status, body = client.post(f"/api/threads/{q('问')}/resume", {"value": {"approved": True}})
-    assert status == 400 and body["id"] == "ui.resume_value_unsupported"
+    (asked,) = detail["interrupts"]
+    assert (asked["id"], asked["node"], asked["answered"]) == ("人工批准#0@1", "人工批准", False)
+    assert asked["payload"]["question"] == {"请批准": 7}
+    assert set(asked["payload"]["schema"]["properties"]) == {"approved", "comment"}
+    assert detail["node_states"]["人工批准"] == "interrupted"
+    # A wrong answer is refused by resume() itself: nothing is stored, the question waits.
+    status, body = client.post(f"/api/threads/{q('问')}/resume", {"value": {"approved": "是"}})
+    _wait_status(client, "问", "interrupted")
+    status, body = client.post(f"/api/threads/{q('问')}/resume",
+                               {"value": {"approved": True, "comment": "好"}})
+    assert status == 202, body
+    _wait_status(client, "问", "completed")
+    values = client.get(f"/api/threads/{q('问')}/state")["values"]
+    assert values["approved"]["value"] is True and values["comment"]["value"] == "好"
 
 
 def test_read_only_mode_browses_and_refuses_changes(make_server: Any, db_url: str) -> None:

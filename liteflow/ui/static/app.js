@@ -309,7 +309,7 @@ async function resume(body) {
 
 function schemaOf(payload) {
   if (payload && typeof payload === "object") {
-    const schema = payload.expect || payload.schema;
+    const schema = (payload.schema && typeof payload.schema === "object") ? payload.schema : payload.expect;
     if (schema && typeof schema === "object" && schema.properties) return schema;
   }
   return null;
