@@ -4,12 +4,10 @@ forks, resume, interrupts and read-only mode (SPEC §5.5)."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from liteflow.checkpoint import InterruptRecord, SqliteCheckpointer
 from liteflow.ui import UIServer
 
 from . import flows
