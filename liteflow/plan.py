@@ -195,6 +195,8 @@ def portable(fn: Any) -> Any:
     qualname = getattr(fn, "__qualname__", None)
     if not (isinstance(module, str) and isinstance(qualname, str)) or "<locals>" in qualname:
         return fn
+    if module == "__main__":
+        return fn  # no other process can import it: cloudpickle sends it by value
     target: Any = sys.modules.get(module)
     for part in qualname.split("."):
         target = getattr(target, part, None)

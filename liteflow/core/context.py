@@ -16,7 +16,7 @@ __all__ = ["Context", "RunInfo", "current_context", "run_of"]
 class RunInfo:
     """Facts of one run shared by every node call in it (built once per run)."""
 
-    __slots__ = ("branch", "bus", "deps", "flow", "run_id", "thread_id")
+    __slots__ = ("branch", "bus", "deps", "flow", "plan", "run_id", "thread_id")
 
     def __init__(
         self,
@@ -27,6 +27,7 @@ class RunInfo:
         deps: Mapping[str, Any],
         bus: EventBus,
         branch: str = "main",
+        plan: Any = None,
     ) -> None:
         self.run_id = run_id
         self.thread_id = thread_id
@@ -34,6 +35,8 @@ class RunInfo:
         self.deps = deps
         self.bus = bus
         self.branch = branch
+        # The `Plan` being run, for executors that ship it elsewhere (core cannot name it).
+        self.plan = plan
 
 
 class Context:

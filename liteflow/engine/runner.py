@@ -124,7 +124,8 @@ class PregelRunner:
             first = point.superstep
             bus = EventBus((*self.options.listeners(), *listeners))
             run = RunInfo(run_id=run_id, thread_id=self.options.thread_id,
-                          flow=self.plan.name, deps=self.options.context, bus=bus)
+                          flow=self.plan.name, deps=self.options.context, bus=bus,
+                          plan=self.plan)
             started = time.perf_counter()
             log_run_started(run.flow)
             if bus.active:
