@@ -201,7 +201,7 @@ def _portable(events: list[Event]) -> list[Event]:
     for event in events:
         error = getattr(event, "error", None)
         if isinstance(error, BaseException):
-            event = dataclasses.replace(event, error=_RemoteError(_pack(error)))  # type: ignore[type-var]
+            event = dataclasses.replace(event, error=_RemoteError(_pack(error)))  # type: ignore[call-arg]
         out.append(event)
     return out
 
@@ -217,7 +217,7 @@ class _RemoteError(Exception):
 def _local(event: Event) -> Event:
     error = getattr(event, "error", None)
     if isinstance(error, _RemoteError):
-        event = dataclasses.replace(event, error=_unpack(error.data))  # type: ignore[type-var]
+        event = dataclasses.replace(event, error=_unpack(error.data))  # type: ignore[call-arg]
     return event
 
 
@@ -382,10 +382,10 @@ class RemoteExecutor:
             for event in outcome.events:
                 bus.emit(_local(event))
         if outcome.error is not None:
-            error = _unpack(outcome.error)
+            failure = _unpack(outcome.error)
             if outcome.interrupted:
-                return error
-            raise error
+                return failure
+            raise failure
         return outcome.outputs
 
 
