@@ -61,7 +61,7 @@ class DaskExecutor(RemoteExecutor):
             return
         dask = _module("dask")
         kwargs = {"n_workers": 2, "threads_per_worker": 1, "processes": True,
-                  "host": "127.0.0.1", "dashboard_address": None, **self.cluster_kwargs}
+                  "host": "127.0.0.1", "dashboard_address": "127.0.0.1:0", **self.cluster_kwargs}
         with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
             self.cluster = distributed.LocalCluster(**kwargs)
         self.client = distributed.Client(self.cluster)

@@ -47,6 +47,18 @@ class Recording:
 
 
 @pytest.fixture()
+def each_width() -> int:
+    """How many calls the `each` of the conformance flow makes."""
+    return 200
+
+
+@pytest.fixture()
+def slow_call() -> float:
+    """Seconds the call beside a failing one would take."""
+    return 30.0
+
+
+@pytest.fixture()
 def path(tmp_path: Path) -> str:
     return str(tmp_path / "marks.txt")
 
@@ -56,8 +68,11 @@ def _lines(path: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", sorted(flows.ALIKE))
-def test_results_events_and_merge_order_equal_local(remote: Any, name: str) -> None:
+def test_results_events_and_merge_order_equal_local(remote: Any, each_width: int,
+                                                    name: str) -> None:
     flow, inputs = flows.ALIKE[name]
+    if name == "mapped":
+        inputs = {"count": each_width}
     local, local_events = run_with(flow, LocalExecutor(), inputs)
     remote, remote_events = run_with(flow, remote, inputs)
     assert remote.output == local.output
@@ -66,7 +81,7 @@ def test_results_events_and_merge_order_equal_local(remote: Any, name: str) -> N
     assert event_shape(remote_events) == event_shape(local_events)
     if name == "mapped":
         assert local.output["log"][:2] == ["0^3=0@0", "1^3=1@1"]  # plan (element) order
-        assert len(local.output["log"]) == 200
+        assert len(local.output["log"]) == each_width
     if name == "fan":  # the slow branch finishes last and is still merged first
         assert remote.output["log"] == ["split1", "left", "right", "joined3"]
 
@@ -110,14 +125,16 @@ def test_a_worker_crash_is_a_node_error_caused_by_ray_and_never_retried(
     assert _lines(path) == ["crash"]  # Ray's own retries are off
 
 
-def test_a_failure_cancels_the_rest_of_the_superstep(remote: Any, path: str) -> None:
+def test_a_failure_cancels_the_rest_of_the_superstep(remote: Any, slow_call: float,
+                                                     path: str) -> None:
     started = time.perf_counter()
     with pytest.raises(NodeError) as caught:
-        flows.failfast.with_options(executor=remote).run(path=path)
+        flows.failfast.with_options(executor=remote).run(path=path, slow=slow_call)
     assert caught.value.node == "fails_fast"
     assert isinstance(caught.value.__cause__, KeyError)
     assert "worker traceback" in "".join(getattr(caught.value.__cause__, "__notes__", []))
-    assert time.perf_counter() - started < 20  # the 30 s call did not hold the step
+    # The slow sibling did not hold the superstep.
+    assert time.perf_counter() - started < slow_call * 0.8
     assert _lines(path) == []
 
 

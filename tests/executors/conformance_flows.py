@@ -234,8 +234,8 @@ def crashing(path: str) -> None:
 
 
 @node
-async def very_slow(path: str) -> Text:
-    await asyncio.sleep(30)
+async def very_slow(path: str, slow: float) -> Text:
+    await asyncio.sleep(slow)
     _mark(path, "slow finished")
     return {"text": "slow"}
 
@@ -246,7 +246,7 @@ def fails_fast(path: str) -> Text:
 
 
 @flow(output=Text)
-def failfast(path: str) -> None:
+def failfast(path: str, slow: float) -> None:
     START >> [very_slow, fails_fast]
 
 

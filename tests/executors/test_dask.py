@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,16 @@ def remote() -> Iterator[RecordingDask]:
 
 
 @pytest.fixture()
+def each_width() -> int:
+    return 60  # a Dask task costs several times a Ray task: the suite stays short
+
+
+@pytest.fixture()
+def slow_call() -> float:
+    return 15.0  # Dask cannot stop a running call: it holds a worker that long
+
+
+@pytest.fixture()
 def lost_worker() -> type[BaseException]:
     return distributed.KilledWorker  # type: ignore[no-any-return]
 
@@ -62,6 +73,28 @@ def test_the_local_cluster_listens_on_loopback_only(remote: RecordingDask) -> No
     addresses = [info["address"], *info["workers"]]
     assert len(info["workers"]) == 2
     assert all(a.startswith("tcp://127.0.0.1:") for a in addresses), addresses
+    assert remote.cluster.scheduler.http_server.address == "127.0.0.1"
+
+
+def test_a_call_no_worker_can_take_times_out_and_applies_nothing(remote: RecordingDask) -> None:
+    @flows.node(metadata={"dask": {"resources": {"absent": 1}}})
+    def stranded(n: int) -> flows.Num:
+        return {"n": n}
+
+    @flows.flow(output=flows.Num)
+    def stranded_flow(n: int) -> None:
+        flows.START >> stranded
+
+    remote.wait_timeout = 1.5
+    try:
+        started = time.perf_counter()
+        with pytest.raises(ExecutorError) as caught:
+            stranded_flow.with_options(executor=remote).run(n=1)
+    finally:
+        remote.wait_timeout = 60
+    assert caught.value.msg_id == "executor.wait_timeout"
+    assert "stranded" in str(caught.value) and "stranded" in caught.value.render("zh")
+    assert time.perf_counter() - started < 10
 
 
 def test_unknown_dask_options_are_a_clear_error(remote: RecordingDask) -> None:
@@ -80,10 +113,11 @@ def test_unknown_dask_options_are_a_clear_error(remote: RecordingDask) -> None:
 
 
 def test_closing_shuts_the_cluster_it_started(remote: RecordingDask) -> None:
-    with DaskExecutor(cluster_kwargs={"n_workers": 1}) as own:
-        assert flows.chain.with_options(executor=own).run(n=1).output == {"n": 16}
-        cluster: Any = own.cluster
-    assert own.client is None and cluster.status.name == "closed"
+    # Last in this module: it closes the shared executor.
+    cluster: Any = remote.cluster
+    assert remote.client.status == "running" and cluster.status.name == "running"
+    remote.close()
+    assert remote.client is None and cluster.status.name == "closed"
     with pytest.raises(ExecutorError) as caught:
-        flows.chain.with_options(executor=own).run(n=1)
+        flows.chain.with_options(executor=remote).run(n=1)
     assert caught.value.msg_id == "executor.closed"
