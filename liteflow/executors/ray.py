@@ -116,6 +116,9 @@ class RayExecutor(RemoteExecutor):
             raise bad(f"unknown option {unknown[0]!r}")
         options: dict[str, Any] = {"num_cpus": self.num_cpus_per_call, **given, **_ONLY_ONCE,
                                    "name": f"{plan.name}.{node.name}"}
+        if self.runtime_env is not None and not self.owns_ray:
+            # A Ray found running has its own job environment: this one goes on each task.
+            options.setdefault("runtime_env", self.runtime_env)
         wanted: dict[str, Any] = {"CPU": options.get("num_cpus"), "GPU": options.get("num_gpus"),
                                   **(options.get("resources") or {})}
         if self._totals is None:
@@ -126,6 +129,9 @@ class RayExecutor(RemoteExecutor):
             if not isinstance(amount, int | float):
                 raise bad(f"{resource}={amount!r} is not a number")
             have = self._totals.get(resource, 0.0)
+            if amount > have:  # the cluster may have grown since: look again first
+                self._totals = {k: float(v) for k, v in self.ray.cluster_resources().items()}
+                have = self._totals.get(resource, 0.0)
             if amount > have:
                 raise ExecutorError("executor.infeasible", flow=plan.name, node=node.name,
                                     resource=resource, wanted=amount, available=have)

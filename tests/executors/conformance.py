@@ -133,8 +133,8 @@ def test_a_failure_cancels_the_rest_of_the_superstep(remote: Any, slow_call: flo
     assert caught.value.node == "fails_fast"
     assert isinstance(caught.value.__cause__, KeyError)
     assert "worker traceback" in "".join(getattr(caught.value.__cause__, "__notes__", []))
-    # The slow sibling did not hold the superstep.
-    assert time.perf_counter() - started < slow_call * 0.8
+    # The failure was raised before the slow sibling could have finished.
+    assert time.perf_counter() - started < slow_call
     assert _lines(path) == []
 
 

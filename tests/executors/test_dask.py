@@ -55,7 +55,7 @@ def each_width() -> int:
 
 @pytest.fixture()
 def slow_call() -> float:
-    return 15.0  # Dask cannot stop a running call: it holds a worker that long
+    return 20.0  # Dask cannot stop a running call: it holds a worker that long
 
 
 @pytest.fixture()
