@@ -20,7 +20,7 @@ import pytest
 from executor_support import event_shape, run_with
 
 from liteflow.core.errors import ExecutorError, NodeError, NodeTimeoutError
-from liteflow.core.events import NodeRetrying
+from liteflow.core.events import CustomEvent, NodeFailed, NodeRetrying, RunFinished, SuperStepEvent
 from liteflow.executors import LocalExecutor
 from liteflow.executors._remote import Job, _dumps
 from liteflow.plan import Plan, PlanNode
@@ -128,9 +128,14 @@ def test_a_worker_crash_is_a_node_error_caused_by_ray_and_never_retried(
 def test_a_failure_cancels_the_rest_of_the_superstep(remote: Any, slow_call: float,
                                                      path: str) -> None:
     started = time.perf_counter()
+    events: list[Any] = []
     with pytest.raises(NodeError) as caught:
-        flows.failfast.with_options(executor=remote).run(path=path, slow=slow_call)
+        flows.failfast.with_options(executor=remote, on_event=events.append).run(
+            path=path, slow=slow_call)
     assert caught.value.node == "fails_fast"
+    failed = [e for e in events if isinstance(e, NodeFailed)]
+    assert [(e.node, type(e.error)) for e in failed] == [("fails_fast", KeyError)]
+    assert not any(isinstance(e, SuperStepEvent) for e in events)  # nothing was applied
     assert isinstance(caught.value.__cause__, KeyError)
     assert "worker traceback" in "".join(getattr(caught.value.__cause__, "__notes__", []))
     # The failure was raised before the slow sibling could have finished.
@@ -210,3 +215,10 @@ def test_code_that_differs_on_the_workers_is_a_clear_error(remote: Any, scratch:
     assert "工作节点" in caught.value.render("zh")
 
 
+
+
+def test_events_reach_the_stream(remote: Any) -> None:
+    got = list(flows.chain.with_options(executor=remote).stream(n=3))
+    customs = [(e.node, e.name, e.data) for e in got if isinstance(e, CustomEvent)]
+    assert customs == [("async_square", "squared", 8)]
+    assert isinstance(got[-1], RunFinished) and got[-1].result.output == {"n": 64}

@@ -340,3 +340,21 @@ def uses_deps(n: int, ctx: Context) -> Num:
 @flow(output=Num)
 def with_deps(n: int) -> None:
     START >> uses_deps
+
+
+# -- a driver killed mid-run: the next call waits for a release file -------------------
+
+@node
+def hold(path: str, done: list[str]) -> Done:
+    _mark(path, "holding")
+    deadline = time.monotonic() + 30
+    while not os.path.exists(path + ".release"):
+        if time.monotonic() > deadline:
+            raise TimeoutError("never released")
+        time.sleep(0.05)
+    return {"done": ["held"]}
+
+
+@flow(output=Done)
+def held(path: str) -> None:
+    START >> first >> hold >> last

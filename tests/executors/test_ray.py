@@ -7,7 +7,9 @@ shared by the whole module.
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +28,7 @@ except ImportError:
 
 import conformance_flows as flows
 from conformance import *  # noqa: F403  (the shared suite runs here against Ray)
-from conformance import Recording
+from conformance import Recording, _lines
 
 from liteflow.core.errors import ExecutorError
 from liteflow.executors import RayExecutor
@@ -102,6 +104,45 @@ def test_bad_or_impossible_options_are_clear_errors_not_hangs(remote: RecordingR
     assert caught.value.msg_id == "executor.bad_options"
     assert "max_retries" in str(caught.value) and "wants_retries" in str(caught.value)
     assert time.perf_counter() - started < 5
+
+
+DRIVER = """
+import sys
+import conformance_flows as flows
+from liteflow.executors import RayExecutor
+
+executor = RayExecutor(address=sys.argv[1])
+app = flows.held.with_options(thread_id="k1", checkpointer=sys.argv[2], executor=executor)
+app.run(path=sys.argv[3])
+"""
+
+
+def test_a_driver_killed_mid_run_resumes_locally(cluster: Any, remote: RecordingRay,
+                                                 tmp_path: Path) -> None:
+    reference_marks = tmp_path / "reference.txt"
+    (tmp_path / "reference.txt.release").touch()
+    reference = flows.held.run(path=str(reference_marks)).output
+    marks = str(tmp_path / "marks.txt")
+    store = f"sqlite:///{tmp_path / 'runs.db'}"
+    script = SCRATCH / "killed_driver.py"
+    script.write_text(DRIVER, encoding="utf-8")
+    child = subprocess.Popen([sys.executable, str(script), cluster.address, store, marks],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while "holding" not in _lines(marks):  # superstep 1 is committed, 2 runs remotely
+            assert child.poll() is None, child.communicate()[0][-3000:]
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    Path(marks + ".release").touch()
+    resumed = flows.held.with_options(thread_id="k1", checkpointer=store).resume()
+    assert resumed.output == reference == {"done": ["first", "held", "last saw 2"]}
+    assert _lines(marks).count("first") == 1  # committed on Ray, not run again locally
 
 
 def test_an_executor_given_an_address_owns_its_connection_only(cluster: Any) -> None:
