@@ -262,6 +262,10 @@ class RemoteExecutor:
         """Store the plan once: the worker-side loader and what it loads from."""
         raise NotImplementedError
 
+    def _kept(self, source: tuple[Callable[[Any], Plan], Any]) -> bool:
+        """Whether a plan shipped before is still stored (a lost worker may lose it)."""
+        return True
+
     def _put(self, value: Any) -> Any:
         """Store a value once; what a job passes in its place."""
         raise NotImplementedError
@@ -304,7 +308,7 @@ class RemoteExecutor:
             raise ExecutorError("executor.closed", executor=self.name, flow=run.flow)
         self._start()
         fingerprint = plan.fingerprint
-        if fingerprint not in self._sources:
+        if fingerprint not in self._sources or not self._kept(self._sources[fingerprint]):
             self._sources[fingerprint] = self._ship_plan(plan)
         source = self._sources[fingerprint]
         meta = self._run_meta(run)

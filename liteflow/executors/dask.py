@@ -78,7 +78,11 @@ class DaskExecutor(RemoteExecutor):
         self._sources.clear()
 
     def _ship_plan(self, plan: Plan) -> tuple[Callable[[Any], Plan], Any]:
-        return _same, self.client.scatter(plan, hash=False)
+        # On every worker: each needs it, and one that dies does not take the plan along.
+        return _same, self.client.scatter(plan, hash=False, broadcast=True)
+
+    def _kept(self, source: tuple[Callable[[Any], Plan], Any]) -> bool:
+        return bool(source[1].status == "finished")
 
     def _put(self, value: Any) -> Any:
         return self.client.scatter(value, hash=False)

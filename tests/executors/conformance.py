@@ -222,3 +222,19 @@ def test_events_reach_the_stream(remote: Any) -> None:
     customs = [(e.node, e.name, e.data) for e in got if isinstance(e, CustomEvent)]
     assert customs == [("async_square", "squared", 8)]
     assert isinstance(got[-1], RunFinished) and got[-1].result.output == {"n": 64}
+
+
+def test_a_remote_interrupt_pauses_and_resumes_locally(remote: Any, path: str,
+                                                       tmp_path: Path) -> None:
+    from liteflow.core import context
+
+    if not hasattr(context, "NodeInterrupt"):
+        pytest.skip("needs pausing for a person (Context.interrupt with a checkpointer)")
+    store = f"sqlite:///{tmp_path / 'runs.db'}"
+    paused = flows.asking.with_options(thread_id="i1", checkpointer=store,
+                                       executor=remote).run(path=path)
+    assert paused.status == "interrupted"
+    assert paused.interrupt == {"q": "ok?"}
+    done = flows.asking.with_options(thread_id="i1", checkpointer=store).resume("yes")
+    assert done.output == {"text": "answer yes", "done": ["beside"]}
+    assert _lines(path).count("beside") == 1  # the finished sibling was kept, not re-run

@@ -358,3 +358,28 @@ def hold(path: str, done: list[str]) -> Done:
 @flow(output=Done)
 def held(path: str) -> None:
     START >> first >> hold >> last
+
+
+# -- interrupts: a remote node asks a person --------------------------------------------
+
+@node
+def ask(path: str, ctx: Context) -> Text:
+    _mark(path, "asked")
+    answer = ctx.interrupt({"q": "ok?"})
+    return {"text": f"answer {answer}"}
+
+
+@node
+def beside(path: str) -> Done:
+    _mark(path, "beside")
+    return {"done": ["beside"]}
+
+
+class Both(TypedDict):
+    text: str
+    done: list[str]
+
+
+@flow(output=Both)
+def asking(path: str) -> None:
+    START >> [ask, beside]
