@@ -198,6 +198,8 @@ def portable(fn: Any) -> Any:
     qualname = getattr(fn, "__qualname__", None)
     if not (isinstance(module, str) and isinstance(qualname, str)) or "<locals>" in qualname:
         return fn
+    if module == "__main__":
+        return fn  # no other process can import it: cloudpickle sends it by value
     target: Any = sys.modules.get(module)
     for part in qualname.split("."):
         target = getattr(target, part, None)
@@ -299,7 +301,22 @@ def _code_hash(fn: Any) -> bytes:
     code = getattr(fn, "__code__", None)
     if not isinstance(code, CodeType):
         return repr(type(fn)).encode()
-    return code.co_code + repr(code.co_consts).encode()
+    return _code_bytes(code)
+
+
+def _code_bytes(code: CodeType) -> bytes:
+    """The bytecode and constants of `code`, the same in every process: nested code
+    objects (comprehensions, lambdas) by their own content, not by their `repr` (which
+    holds an address), and frozensets sorted (their order follows string hashing)."""
+    parts = [code.co_code]
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            parts.append(b"C(" + _code_bytes(const) + b")")
+        elif isinstance(const, frozenset):
+            parts.append(repr(sorted(map(repr, const))).encode())
+        else:
+            parts.append(repr(const).encode())
+    return b"|".join(parts)
 
 
 class Compiled(Protocol):

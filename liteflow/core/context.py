@@ -16,8 +16,8 @@ __all__ = ["Context", "NodeInterrupt", "RunInfo", "current_context", "interrupt_
 class RunInfo:
     """Facts of one run shared by every node call in it (built once per run)."""
 
-    __slots__ = ("answers", "asked", "branch", "bus", "deps", "flow", "parent", "run_id",
-                 "thread_id")
+    __slots__ = ("answers", "asked", "branch", "bus", "deps", "flow", "parent", "plan",
+                 "run_id", "thread_id")
 
     def __init__(
         self,
@@ -28,6 +28,7 @@ class RunInfo:
         deps: Mapping[str, Any],
         bus: EventBus,
         branch: str = "main",
+        plan: Any = None,
     ) -> None:
         self.run_id = run_id
         self.thread_id = thread_id
@@ -35,6 +36,8 @@ class RunInfo:
         self.deps = deps
         self.bus = bus
         self.branch = branch
+        # The `Plan` being run, for executors that ship it elsewhere (core cannot name it).
+        self.plan = plan
         # Stored answers by (superstep, node, instance, seq); None: the run has no
         # checkpointer, so it cannot pause.
         self.answers: Mapping[tuple[int, str, int, int], Any] | None = None

@@ -361,12 +361,20 @@ class AmbiguousResumeError(CheckpointError):
         super().__init__(msg_id, **fields)
 
 
+class ExecutorError(LiteflowError):
+    """A distributed executor cannot run a call: not installed, code that differs between
+    driver and workers, options or dependencies it cannot ship, a call no worker can take."""
+
+    msg_id = "executor.failed"
+
+
 __all__ += [
     "AmbiguousResumeError",
     "CheckpointDecodeError",
     "CheckpointEncodeError",
     "CheckpointError",
     "CheckpointMismatchError",
+    "ExecutorError",
     "FlowVersionMismatchError",
     "ResumeValueError",
     "ThreadConflictError",

@@ -70,7 +70,8 @@ OPTION_NAMES = tuple(f.name for f in fields(RunOptions))
 def _check(name: str, value: Any) -> None:
     if name in _NOT_BUILT and value is not False:
         raise FlowDefinitionError("error.option_not_built", option=name)
-    if name == "executor" and not isinstance(value, Executor):
+    # A class has an `execute` attribute too: only an instance can run calls.
+    if name == "executor" and (isinstance(value, type) or not isinstance(value, Executor)):
         raise FlowDefinitionError("error.bad_executor", value=repr(value))
     if name == "max_supersteps" and (not isinstance(value, int) or value < 1):
         raise FlowDefinitionError("error.config_value", option=name, value=value)

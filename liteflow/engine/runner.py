@@ -136,7 +136,8 @@ class PregelRunner:
             first = point.superstep
             bus = EventBus((*self.options.listeners(), *listeners))
             run = RunInfo(run_id=run_id, thread_id=self.options.thread_id,
-                          flow=self.plan.name, deps=self.options.context, bus=bus)
+                          flow=self.plan.name, deps=self.options.context, bus=bus,
+                          plan=self.plan)
             run.answers = answers
             if parent is not None:
                 run.parent = parent

@@ -36,11 +36,22 @@ class Msg(NamedTuple):
 
 
 def _load() -> dict[str, Msg]:
-    from . import _checkpoint, _cli, _compiler, _components, _core, _replies, _runs, _ui
+    from . import (
+        _checkpoint,
+        _cli,
+        _compiler,
+        _components,
+        _core,
+        _executors,
+        _replies,
+        _runs,
+        _ui,
+    )
 
     catalog: dict[str, Msg] = {}
     for part in (_core.MESSAGES, _compiler.MESSAGES, _cli.MESSAGES, _components.MESSAGES,
-                 _replies.MESSAGES, _checkpoint.MESSAGES, _runs.MESSAGES, _ui.MESSAGES):
+                 _replies.MESSAGES, _checkpoint.MESSAGES, _runs.MESSAGES, _ui.MESSAGES,
+                 _executors.MESSAGES):
         for key, msg in part.items():
             if key in catalog:
                 raise RuntimeError(f"duplicate message id {key!r}")
