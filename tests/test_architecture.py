@@ -37,6 +37,8 @@ FORBIDDEN = {
     "engine": {"definitions", "compiler", "components", "cli"},
     "checkpoint": {"definitions", "compiler", "engine", "components", "cli"},
     "components": {"cli", "compiler"},
+    "executors": {"definitions", "compiler", "components", "cli", "ui"},
+    "ui": {"compiler", "cli"},
 }
 
 
