@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from liteflow.checkpoint import InterruptRecord, SqliteCheckpointer
+from liteflow.checkpoint import SqliteCheckpointer
 from liteflow.ui import UIServer
 
 from . import flows
@@ -151,28 +151,28 @@ def test_fork_from_here_adds_a_branch(page: Page, server: UIServer, db_url: str)
     assert "b1" in page.tab.inner_text("#thread-status")
 
 
-def test_a_pending_interrupt_shows_its_payload_and_an_answer_form(
+def test_an_interrupted_thread_is_answered_and_resumed_from_the_form(
         page: Page, server: UIServer, db_url: str) -> None:
-    flows.开关["失败"] = True
-    _run(flows.重试流程, "待答", db_url, n=1)  # 可能失败 fails: the thread waits there
-    store = SqliteCheckpointer(Path(db_url.removeprefix("sqlite:///")))
-    payload = {"question": "批准发布吗？", "expect": {"type": "object", "properties": {
-        "approved": {"type": "boolean", "title": "批准"}, "note": {"type": "string"}}}}
-    store.put_interrupts([InterruptRecord("待答", "main", 2, 1, 0, 0, "可能失败[0]#0@2",
-                                          store.serde.encode(payload))])
-    store.close()
+    _run(flows.审批流程, "待答", db_url, n=7)  # 人工批准 asks: the thread waits there
     page.tab.goto(server.url + f"?thread={q('待答')}&lang=zh")
-    form = page.tab.locator('#interrupts form[data-interrupt="可能失败[0]#0@2"]')
+    form = page.tab.locator('#interrupts form[data-interrupt="人工批准#0@1"]')
     form.wait_for(timeout=WAIT)
-    assert "批准发布吗？" in form.locator("pre.payload").inner_text()
-    # The answer fields are built from the payload's schema.
+    assert "请批准" in form.locator("pre.payload").inner_text()
+    # The answer fields are built from the JSON schema of `expect=`.
     assert form.locator('input[name="approved"][type="checkbox"]').count() == 1
-    assert form.locator('input[name="note"]').count() == 1
-    _wait_state(page, "可能失败", "interrupted")
+    assert form.locator('input[name="comment"]').count() == 1
+    _wait_state(page, "人工批准", "interrupted")
     form.locator('input[name="approved"]').check()
+    form.locator('input[name="comment"]').fill("同意发布")
     form.locator("button[type=submit]").click()
-    page.tab.wait_for_selector("#error:not([hidden])", timeout=WAIT)
-    assert "resume()" in page.tab.inner_text("#error")  # answers wait for interrupts
+    _wait_state(page, "人工批准", "done")
+    store = SqliteCheckpointer(Path(db_url.removeprefix("sqlite:///")))
+    try:
+        loaded = store.load("待答")
+        assert loaded.status == "completed"
+        assert (loaded.values["approved"], loaded.values["comment"]) == (True, "同意发布")
+    finally:
+        store.close()
 
 
 def test_read_only_mode_hides_the_controls(browser: Any, make_server: Any,

@@ -315,6 +315,11 @@ function schemaOf(payload) {
   return null;
 }
 
+// A question is stored with what its answer must be: show the question itself.
+function questionOf(payload) {
+  return payload && typeof payload === "object" && "question" in payload ? payload.question : payload;
+}
+
 function showInterrupts(interrupts) {
   const open = interrupts.filter((i) => !i.answered);
   document.getElementById("interrupts-panel").hidden = open.length === 0;
@@ -340,7 +345,7 @@ function showInterrupts(interrupts) {
         }
         resume({ value });
       },
-    }, el("div", { text: `${item.node} · ${item.id}` }), el("pre", { class: "payload", text: json(item.payload) }),
+    }, el("div", { text: `${item.node} · ${item.id}` }), el("pre", { class: "payload", text: json(questionOf(item.payload)) }),
        ...fields, el("button", { type: "submit", class: "primary", text: T("resume") }));
     return form;
   }));
