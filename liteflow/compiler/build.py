@@ -32,10 +32,10 @@ class CompileContext:
     """State shared by the passes: the declaration, its graph, what was found so far.
 
     `graph` is a `networkx.DiGraph` over node names. Node attribute: `spec` (the
-    `NodeSpec`: kind, inputs, outputs; `graph_of` spells them out). Edge attributes: `ways` (every declared
-    `Way` from the source to the target, in declaration order: `a >> b` and
-    `a >> b.when(p)` are one graph edge with two ways) and `kind` (that of the first
-    way). A DiGraph rather than a multigraph: the structural algorithms only
+    `NodeSpec`: kind, inputs, outputs; `graph_of` spells them out). Edge attributes:
+    `ways` (every declared `Way` from the source to the target, in declaration order:
+    `a >> b` and `a >> b.when(p)` are one graph edge with two ways) and `kind` (that of
+    the first way). A DiGraph rather than a multigraph: the structural algorithms only
     need adjacency, and the ways keep what parallel declarations say.
     """
 
