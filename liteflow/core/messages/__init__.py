@@ -36,10 +36,11 @@ class Msg(NamedTuple):
 
 
 def _load() -> dict[str, Msg]:
-    from . import _cli, _compiler, _components, _core
+    from . import _cli, _cli_tools, _compiler, _components, _core
 
     catalog: dict[str, Msg] = {}
-    for part in (_core.MESSAGES, _compiler.MESSAGES, _cli.MESSAGES, _components.MESSAGES):
+    for part in (_core.MESSAGES, _compiler.MESSAGES, _cli.MESSAGES, _components.MESSAGES,
+                 _cli_tools.MESSAGES):
         for key, msg in part.items():
             if key in catalog:
                 raise RuntimeError(f"duplicate message id {key!r}")
