@@ -34,7 +34,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("check", parents=[common], help=text("cli.check_help"),
                                    description=text("cli.check_help"))
-    parser.add_argument("path", help=text("cli.check_option_path"))
+    parser.add_argument("path", nargs="+", help=text("cli.check_option_path"))
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help=text("cli.check_option_formats"))
     parser.add_argument("--strict", action="store_true", help=text("cli.check_option_strict"))
@@ -73,17 +73,23 @@ class CheckFailed(Exception):
 
 def run_check(args: argparse.Namespace) -> int:
     language = getattr(args, "lang", None) or current_language()
-    path, only = split_target(args.path)
     verbose = bool(getattr(args, "verbose", False))
-    try:
-        flows, findings = check_in_child(path, only, language, args.timeout, verbose)
-    except CheckFailed as exc:
-        reason = str(exc)
-        if args.format == "json":
-            print(json.dumps({"error": reason}, ensure_ascii=False))
-        else:
-            print(text("cli.command_failed", command="check", error=reason), file=sys.stderr)
-        return 2
+    findings: list[Finding] = []
+    flows = 0
+    failed = False
+    for target in args.path:  # several files: as pre-commit passes them
+        path, only = split_target(target)
+        try:
+            checked, found = check_in_child(path, only, language, args.timeout, verbose)
+        except CheckFailed as exc:
+            if args.format == "json":
+                print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+                return 2
+            print(text("cli.command_failed", command="check", error=str(exc)), file=sys.stderr)
+            failed = True
+            continue
+        flows += checked
+        findings += found
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     if args.format == "json":
@@ -93,8 +99,10 @@ def run_check(args: argparse.Namespace) -> int:
     elif args.format == "github":
         for finding in findings:
             print(to_github(finding))
-    else:
-        _print_text(findings, flows, errors, warnings, path)
+    elif not failed or findings:
+        _print_text(findings, flows, errors, warnings, " ".join(args.path))
+    if failed:
+        return 2
     if errors or (args.strict and warnings):
         return 1
     return 0

@@ -195,3 +195,23 @@ def test_every_example_checks_clean(cli: Run, path: Path) -> None:
     done = cli("check", str(path), "--strict", "--format", "json")
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout) == []
+
+
+def test_the_pre_commit_hook_checks_the_files_it_is_given(cli: Run) -> None:
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "liteflow-check" and hook["types"] == ["python"]
+    program, *options = hook["entry"].split()
+    assert program == "liteflow"
+    # pre-commit appends the staged files to the entry.
+    files = [str(CORPUS / "bad_missing_input.py"), str(CORPUS / "good_join.py"),
+             str(CORPUS / "bad_join_different_guards.py")]
+    done = cli(*options, *files, "--format", "json")
+    assert done.returncode == 1
+    found = {(Path(d["file"]).name, d["code"]) for d in json.loads(done.stdout)}
+    assert ("bad_missing_input.py", "LF101") in found
+    assert ("bad_join_different_guards.py", "LF204") in found
+    assert not any(name == "good_join.py" for name, _ in found)
+    clean = cli(*options, str(CORPUS / "good_join.py"), str(CORPUS / "good_route.py"))
+    assert clean.returncode == 0 and "2 flow(s) checked: no problems found" in clean.stdout

@@ -12,7 +12,8 @@ MESSAGES: dict[str, Msg] = {
     # liteflow check
     "cli.check_help": Msg("静态检查文件中的每个流程和工作流（不运行任何节点）",
                           "check every flow and workflow in a file, without running a node"),
-    "cli.check_option_path": Msg("要检查的 Python 文件", "the Python file to check"),
+    "cli.check_option_path": Msg("要检查的 Python 文件（可以有多个）",
+                                 "the Python file(s) to check"),
     "cli.check_option_format": Msg("输出格式：text（像编译器一样逐行）或 json",
                                    "output format: text (one line each, like a compiler) or "
                                    "json"),
