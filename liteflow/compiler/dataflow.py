@@ -77,6 +77,7 @@ class _Problem:
         self.next_any = [0] * len(self.order)  # node → all its successors (bits)
         self.joins: list[tuple[int, int]] = []  # (target, parents as bits)
         self.activators = self._activators()
+        self.alone = False  # whether every superstep runs a single node
         self.entry_mask = 0
         for name in ctx.entries:
             if name in self.index:
@@ -151,6 +152,7 @@ class _Problem:
         entries = self.entry_mask
         if entries & (entries - 1) == 0 and all(n & (n - 1) == 0 for n in self.next_any):
             # No node starts two others at once: every node runs alone (a chain, a loop).
+            self.alone = True
             return [1 << i for i in range(count)]
         found: list[int | None] = [None] * count  # None: not known yet (everything)
         order: Iterable[int] = range(count) if self.forward else self._sweep_order()
@@ -200,6 +202,8 @@ class _Problem:
     def _written(self) -> list[list[int]]:
         """Per node and way: the keys written in the superstep where the way activates it."""
         gen = self.gen
+        if self.alone:  # each superstep runs one node: it writes its own outputs
+            return [[gen[i]] * len(ways) for i, ways in enumerate(self.activators)]
         companions: list[int | None] = list(self.companions)
         written = []
         for i, ways in enumerate(self.activators):

@@ -37,13 +37,18 @@ class _ByHint:
 def check_types(ctx: CompileContext) -> None:
     """LF102: a value a producer may write must fit every consumer of the key."""
     consumers: dict[str, _ByHint] = {}
+    maps = ctx.decl.maps
     for spec in ctx.specs.values():
         if spec.problems or spec.takes_state:
             continue
-        reads = set(ctx.node_inputs(spec))
+        mapped = maps.get(spec.name)
+        item = mapped[1] if mapped is not None else None  # from the element, not the state
         for inp in spec.inputs:
-            if inp.name in reads:
-                consumers.setdefault(inp.name, _ByHint()).owners(inp.hint).append(spec.name)
+            if inp.name != item:
+                by_hint = consumers.get(inp.name)
+                if by_hint is None:
+                    by_hint = consumers[inp.name] = _ByHint()
+                by_hint.owners(inp.hint).append(spec.name)
     flow_inputs = {i.name: i.hint for i in ctx.decl.inputs}
     for key, by_hint in consumers.items():
         producers = _ByHint()
