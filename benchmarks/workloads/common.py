@@ -114,7 +114,7 @@ WORKLOADS: dict[str, Workload] = {
         ),
         Workload(
             "build",
-            "build and compile an N-node chain (nothing runs)",
+            "build and compile an N-node chain of distinct functions (nothing runs)",
             full_size=2000,
             quick_size=20,
             unit="node",

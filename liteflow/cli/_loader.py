@@ -1,17 +1,23 @@
-"""Loading a user's module from a path and finding the flows in it."""
+"""Loading a user's module from a path, and finding the flows in it (for every command)."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from ..core.errors import LiteflowError
+from ..core.suggest import did_you_mean
+from ..definitions._runnable import Drawable
+from ..definitions.flow import Flow
 
-__all__ = ["LoadError", "is_flow_like", "load_module", "module_flows", "split_target"]
+__all__ = ["LoadError", "UsageError", "choose_flow", "is_drawable", "load_module", "module_flows",
+           "split_target"]
 
 
 class LoadError(LiteflowError):
@@ -29,21 +35,30 @@ def split_target(target: str) -> tuple[str, str | None]:
 
 
 def load_module(path: str) -> ModuleType:
-    """Import the Python file at `path` (its folder goes on sys.path for sibling imports)."""
+    """Import the Python file at `path` (its folder goes on sys.path for sibling imports).
+
+    Whatever the module prints while it imports goes to stderr, so that it never mixes
+    into a report or a diagram on stdout.
+    """
     file = Path(path)
+    if file.is_dir():
+        raise LoadError("cli.is_directory", path=path)
     if not file.is_file():
         raise LoadError("cli.file_not_found", path=path)
+    if file.suffix not in (".py", ".pyw"):
+        raise LoadError("cli.not_python", path=path)
     folder = str(file.resolve().parent)
     if folder not in sys.path:
         sys.path.insert(0, folder)
     name = f"_liteflow_user_{file.stem}_{uuid.uuid4().hex[:8]}"
     spec = importlib.util.spec_from_file_location(name, file)
     if spec is None or spec.loader is None:
-        raise LoadError("cli.load_failed", path=path, error="not a Python module")
+        raise LoadError("cli.not_python", path=path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        with contextlib.redirect_stdout(sys.stderr):
+            spec.loader.exec_module(module)
     except LiteflowError:
         raise
     except BaseException as exc:
@@ -53,29 +68,64 @@ def load_module(path: str) -> ModuleType:
     return module
 
 
-# What makes a module-level object a flow for `check`, `graph` and `run`: it can report
-# its compiler diagnostics without raising and draw itself. `@flow` objects, builder
-# `Workflow`s and `Graph`s all do; a new kind of flow only has to provide the same.
-_FLOW_API = ("diagnostics", "plan", "to_mermaid", "to_dot")
-
-
-def is_flow_like(obj: Any) -> bool:
-    """A flow, a builder workflow or a graph instance (not a class)."""
-    if isinstance(obj, type | ModuleType):
-        return False
-    kind = type(obj)
-    own = getattr(obj, "__dict__", {})
-    # Looked up on the class (or the instance's own dict): evaluating `plan` could raise.
-    return all(hasattr(kind, attr) or attr in own for attr in _FLOW_API)
+# What the command line works with: a `@flow`, a builder `Workflow` or a `Graph` (each
+# has `.name`, `.plan`, `.diagnostics`, `to_mermaid()`, `to_dot()`). Once these share
+# their base class, this is `isinstance(obj, Drawable)`.
+def is_drawable(obj: Any) -> bool:
+    """A flow, a builder workflow or a graph instance (nominal: `plan` is never evaluated)."""
+    return isinstance(obj, Drawable)
 
 
 def module_flows(module: ModuleType) -> dict[str, Any]:
-    """Module-level flows and builder workflows, by variable name, in definition order."""
+    """Module-level flows, builder workflows and graphs, by variable name, in definition
+    order (an object bound to two names is listed once)."""
     found: dict[str, Any] = {}
     seen: set[int] = set()
     for name, obj in vars(module).items():
-        if name.startswith("__") or id(obj) in seen or not is_flow_like(obj):
+        if name.startswith("__") or id(obj) in seen or not is_drawable(obj):
             continue
         seen.add(id(obj))
         found[name] = obj
     return found
+
+
+class UsageError(LiteflowError):
+    """The command line names something that does not exist or gives unusable inputs."""
+
+    msg_id = "cli.run_bad_input"
+
+
+def choose_flow(module: ModuleType, path: str, name: str | None) -> tuple[str, Any]:
+    """(variable, object): the flow named `name`, or the module's only top-level one."""
+    found = module_flows(module)
+    if name is not None:
+        obj = getattr(module, name, None)
+        if obj is None:
+            for var, candidate in found.items():
+                if candidate.name == name:
+                    return var, candidate
+            names = [*found, *(f.name for f in found.values())]
+            raise UsageError("cli.run_target_missing", path=path, name=name,
+                              options=", ".join(found) or "-", hint=did_you_mean(name, names))
+        if not is_drawable(obj):
+            raise UsageError("cli.run_not_runnable", path=path, name=name,
+                              kind=type(obj).__name__)
+        return name, obj
+    if not found:
+        raise UsageError("cli.run_no_target", path=path)
+    if len(found) > 1:
+        top = _top_level(found)
+        if len(top) == 1:
+            return next(iter(top.items()))
+        raise UsageError("cli.run_target_ambiguous", path=path, options=", ".join(top))
+    return next(iter(found.items()))
+
+
+def _top_level(found: Mapping[str, Any]) -> dict[str, Any]:
+    """Leave out flows that are used as a node of another flow in the same module."""
+    used: set[int] = set()
+    for obj in found.values():
+        if isinstance(obj, Flow):
+            used.update(id(spec) for spec in obj.decl.nodes if spec.kind == "flow")
+    return {var: obj for var, obj in found.items()
+            if not (isinstance(obj, Flow) and id(obj.spec) in used)}

@@ -25,14 +25,10 @@ DEFAULT_TOPIC = "机器学习"
 DEFAULT_MODEL = "gpt-4o-mini"
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("demo", help=text("cli.demo_help"),
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("demo", parents=[common], help=text("cli.demo_help"),
                                    description=text("cli.demo_help"))
     add_demo_options(parser, suppress=True)
-    parser.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
-                        help=text("cli.option_lang"))
-    parser.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
-                        help=text("cli.option_verbose"))
     parser.set_defaults(handler=run_demo)
 
 

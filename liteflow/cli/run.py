@@ -23,40 +23,29 @@ from ..core.errors import FlowInputError, LiteflowError
 from ..core.events import EventListener
 from ..core.messages import text
 from ..core.result import RunResult
-from ..core.suggest import did_you_mean
+from ..definitions._runnable import Runnable
 from ..definitions.flow import Flow
 from ..definitions.graph import Graph
 from ..definitions.workflow import Workflow
 from ..engine import PregelEngine
-from ._loader import load_module, split_target
+from ._loader import UsageError, choose_flow, load_module, split_target
 from ._progress import StatusLine, SuperstepPrinter, jsonable, mapping_table
 
 __all__ = ["UsageError", "execute", "find_target", "parse_inputs", "register", "run_command",
            "run_workflow_flag"]
 
-Target = Flow[Any, Any] | Workflow | Graph
+Target = Runnable[Any, Any] | Graph
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_CANCELLED = 130
 
 
-class UsageError(LiteflowError):
-    """The command line names something that does not exist or gives unusable inputs."""
-
-    msg_id = "cli.run_bad_input"
-
-
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("run", help=text("cli.run_help"),
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("run", parents=[common], help=text("cli.run_help"),
                                    description=text("cli.run_help"))
     parser.add_argument("target", metavar="path.py[:flow]", help=text("cli.run_option_target"))
     add_input_options(parser, suppress=True)
-    # Also accepted after the subcommand; SUPPRESS keeps `liteflow --lang zh run …` intact.
-    parser.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
-                        help=text("cli.option_lang"))
-    parser.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
-                        help=text("cli.option_verbose"))
     parser.set_defaults(handler=run_command)
 
 
@@ -87,51 +76,7 @@ def run_workflow_flag(args: argparse.Namespace) -> int:
 
 def find_target(module: ModuleType, path: str, name: str | None) -> tuple[str, Target]:
     """The flow, workflow or graph to run: the one named, or the module's only one."""
-    found = _runnables(module)
-    if name is not None:
-        obj = getattr(module, name, None)
-        if obj is None:
-            for var, candidate in found.items():
-                if _display_name(candidate) == name:
-                    return var, candidate
-            raise UsageError("cli.run_target_missing", path=path, name=name,
-                             options=", ".join(found) or "-", hint=did_you_mean(name, found))
-        if not isinstance(obj, Flow | Workflow | Graph):
-            raise UsageError("cli.run_not_runnable", path=path, name=name,
-                             kind=type(obj).__name__)
-        return name, obj
-    if not found:
-        raise UsageError("cli.run_no_target", path=path)
-    if len(found) > 1:
-        top = _top_level(found)
-        if len(top) == 1:
-            return next(iter(top.items()))
-        raise UsageError("cli.run_target_ambiguous", path=path, options=", ".join(top))
-    return next(iter(found.items()))
-
-
-def _runnables(module: ModuleType) -> dict[str, Target]:
-    found: dict[str, Target] = {}
-    seen: set[int] = set()
-    for var, obj in vars(module).items():
-        if isinstance(obj, Flow | Workflow | Graph) and id(obj) not in seen:
-            seen.add(id(obj))
-            found[var] = obj
-    return found
-
-
-def _top_level(found: Mapping[str, Target]) -> dict[str, Target]:
-    """Leave out flows that are used as a node of another flow in the same module."""
-    used: set[int] = set()
-    for obj in found.values():
-        if isinstance(obj, Flow):
-            used.update(id(spec) for spec in obj.decl.nodes if spec.kind == "flow")
-    return {var: obj for var, obj in found.items()
-            if not (isinstance(obj, Flow) and id(obj.spec) in used)}
-
-
-def _display_name(obj: Target) -> str:
-    return obj.name
+    return choose_flow(module, path, name)
 
 
 # -- inputs -----------------------------------------------------------------------------
@@ -147,6 +92,8 @@ def parse_inputs(pairs: Sequence[str] | None, raw_json: str | None,
             loaded = json.loads(raw_json)
         except json.JSONDecodeError as exc:
             raise UsageError("cli.run_bad_json", error=str(exc)) from None
+        except RecursionError:
+            raise UsageError("cli.input_json_too_deep") from None
         if not isinstance(loaded, dict):
             raise UsageError("cli.run_json_not_object", kind=type(loaded).__name__)
         inputs.update(loaded)
@@ -190,12 +137,9 @@ def _hints(target: Target) -> dict[str, Any]:
 def execute(target: Target, inputs: Mapping[str, Any],
             listener: EventListener | None) -> RunResult[Any]:
     """Run any kind of target with `inputs`, sending events to `listener`."""
-    if isinstance(target, Flow):
-        flow = target if listener is None else target.with_options(on_event=listener)
-        return flow.run(**inputs)
-    if isinstance(target, Workflow):
-        workflow = target if listener is None else target.with_options(on_event=listener)
-        return workflow.run(inputs)
+    if isinstance(target, Runnable):
+        runnable = target if listener is None else target.with_options(on_event=listener)
+        return runnable.run(**inputs)
     engine = PregelEngine(target, inputs, on_event=listener)
     engine.execute()
     assert engine.result is not None

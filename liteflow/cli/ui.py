@@ -13,15 +13,14 @@ from ..core.messages import text
 __all__ = ["register", "run_ui"]
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("ui", help=text("ui.help"), description=text("ui.help"))
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("ui", parents=[common], help=text("ui.help"),
+                                   description=text("ui.help"))
     parser.add_argument("module", nargs="?", default=None, help=text("ui.option_module"))
     parser.add_argument("--checkpointer", metavar="URL", default="sqlite:///liteflow-runs.db",
                         help=text("ui.option_checkpointer"))
     parser.add_argument("--host", default="127.0.0.1", help=text("ui.option_host"))
     parser.add_argument("--port", type=int, default=8765, help=text("ui.option_port"))
-    parser.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
-                        help=text("cli.option_lang"))
     parser.set_defaults(handler=run_ui)
 
 

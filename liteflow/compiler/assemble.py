@@ -41,7 +41,8 @@ def assemble_plan(ctx: CompileContext) -> Plan:
         out_edges[edge.source].append(edge)
     specs = ctx.specs
     maps = ctx.decl.maps
-    nodes = tuple([_plan_node(ctx, i, specs[name], tuple(out_edges[i]), maps.get(name))
+    parts = _Parts(decl.check_types)
+    nodes = tuple([_plan_node(ctx, i, specs[name], tuple(out_edges[i]), maps.get(name), parts)
                    for i, name in enumerate(names)])
     return Plan(
         name=decl.name,
@@ -99,8 +100,43 @@ def _edges(ctx: CompileContext, index: Mapping[str, int]
     return tuple(edges), tuple(joins)
 
 
+class _Parts:
+    """Plan inputs and outputs, each made once per plan: nodes often read and write the
+    same key with the same type, and the parts are immutable. Keyed by value (an input
+    with a default is never shared: 1 and True are equal keys)."""
+
+    def __init__(self, checks: bool) -> None:
+        self.checks = checks
+        self.inputs: dict[tuple[str, Any, bool], PlanInput] = {}
+        self.outputs: dict[tuple[tuple[str, Any, bool], ...], FrozenMap] = {}
+
+    def input(self, spec: InputSpec, checks: bool) -> PlanInput:
+        if spec.default is not None or checks is not self.checks:
+            return _input(spec, checks)
+        key = (spec.name, spec.hint, spec.required)
+        try:
+            found = self.inputs.get(key)
+        except TypeError:  # an unhashable hint
+            return _input(spec, checks)
+        if found is None:
+            found = self.inputs[key] = _input(spec, checks)
+        return found
+
+    def output_map(self, specs: tuple[OutputSpec, ...], checks: bool) -> FrozenMap:
+        if checks is not self.checks:
+            return FrozenMap({o.name: _output(o, checks) for o in specs})
+        key = tuple([(o.name, o.hint, o.required) for o in specs])
+        try:
+            found = self.outputs.get(key)
+        except TypeError:
+            return FrozenMap({o.name: _output(o, checks) for o in specs})
+        if found is None:
+            found = self.outputs[key] = FrozenMap({o.name: _output(o, checks) for o in specs})
+        return found
+
+
 def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge, ...],
-               mapped: tuple[str, str] | None) -> PlanNode:
+               mapped: tuple[str, str] | None, parts: _Parts) -> PlanNode:
     config = spec.config
     checks = config.check_types and ctx.decl.check_types
     each = None
@@ -134,9 +170,9 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         name=spec.name,
         fn=spec.fn,
         is_async=spec.is_async,
-        inputs=tuple([_input(x, checks) for x in inputs]),
+        inputs=tuple([parts.input(x, checks) for x in inputs]),
         context_param=spec.context_param,
-        outputs=FrozenMap({o.name: _output(o, checks) for o in spec.outputs}),
+        outputs=parts.output_map(spec.outputs, checks),
         required_outputs=tuple([o.name for o in spec.outputs if o.required]),
         retry=retry,
         timeout=config.timeout,

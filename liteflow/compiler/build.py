@@ -162,6 +162,17 @@ def build_graph(decl: FlowDecl) -> CompileContext:
     ways: dict[tuple[str, str], list[Way]] = {}
     for edge in decl.edges:
         kind = edge.kind
+        if kind == "plain" and len(edge.sources) == 1 and len(edge.targets) == 1:
+            # `a >> b`: the common case, without the general loops below.
+            src, dst = edge.sources[0], edge.targets[0]
+            if specs.get(src.name) is src and specs.get(dst.name) is dst:
+                pair = (src.name, dst.name)
+                found = ways.get(pair)
+                if found is None:
+                    ways[pair] = [Way(kind, edge)]
+                else:
+                    found.append(Way(kind, edge))
+                continue
         if not _known(ctx, edge):
             continue
         if kind == "route":

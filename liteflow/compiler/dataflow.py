@@ -4,16 +4,20 @@ A must-be-defined analysis over supersteps, solved as a greatest fixpoint so tha
 cycles are handled exactly. It mirrors the runner:
 
 - the flow's inputs (with their defaults) are the initial state, so they are always set;
-- nodes run in supersteps, and a superstep's writes are all applied at its barrier.
-  Some nodes always run together: the unconditional entries, and the plain successors
-  of nodes that run together (`s >> [p, q]`: whenever `p` runs, `q` runs in the same
-  superstep). These are a node's *companions*, found as a fixpoint of their own;
-- a node activated by a plain, `.when` or `route` edge from `p` runs the superstep
-  after `p`, so it sees what `p` saw plus the required outputs of `p` and of every
-  companion of `p`;
-- a join `[a, b] >> c` fires once all parents finished since `c` last ran, so `c` sees
-  the union of what its parents (and their companions) guarantee;
-- a node activated in several ways sees only what every way guarantees (intersection);
+- nodes run in supersteps, and all writes of a superstep are applied at its barrier.
+  When the nodes of a set S all run in superstep t, superstep t + 1 runs their plain
+  successors and the targets of joins whose parents are all in S. So some nodes always
+  run together: the unconditional entries, the unconditional siblings of a fan-out
+  (`s >> [p, q]`: whenever `p` runs, `q` runs too). These are a node's *companions*,
+  found first, as a fixpoint of their own;
+- a node activated by a plain, `.when` or `route` edge from `p` starts with what is
+  defined after `p`'s superstep; a join `[a, b] >> c` fires the superstep after its last
+  parent finished (all of them since `c` last ran), so it starts with the union of what
+  is defined after each parent;
+- after a node's superstep, what it started with is defined, plus the required outputs
+  of every node sure to run in that superstep (itself, and what follows the companions
+  of the node that activated it);
+- a node activated in several ways gets only what every way guarantees (intersection);
 - optional inputs (with defaults) and `Context` parameters are never required; an
   `each` worker's item parameter comes from the element, and its items key is read
   from the state, so that key is required.
@@ -70,9 +74,16 @@ class _Problem:
         # join as written): that order then settles the equations in one sweep.
         self.forward = True
         self.plain_next = [0] * len(self.order)  # node → its plain successors (bits)
-        self.next_any = [0] * len(self.order)  # node → all its successors but joins
+        self.next_any = [0] * len(self.order)  # node → all its successors (bits)
+        self.joins: list[tuple[int, int]] = []  # (target, parents as bits)
         self.activators = self._activators()
+        self.alone = False  # whether every superstep runs a single node
+        self.entry_mask = 0
+        for name in ctx.entries:
+            if name in self.index:
+                self.entry_mask |= 1 << self.index[name]
         self.companions = self._companions()
+        self.written = self._written()
 
     def _required(self, spec: NodeSpec) -> Iterable[str]:
         if spec.problems or spec.takes_state:
@@ -117,6 +128,11 @@ class _Problem:
                 parents = tuple(index[s.name] for s in way.decl.sources if s.name in index)
                 if parents:
                     found[index[dst]].append(parents)
+                    mask = 0
+                    for parent in parents:
+                        mask |= 1 << parent
+                        self.next_any[parent] |= 1 << index[dst]
+                    self.joins.append((index[dst], mask))
                     if max(parents) >= index[dst]:
                         self.forward = False
                 continue
@@ -133,15 +149,10 @@ class _Problem:
     def _companions(self) -> list[int]:
         """Per node, the nodes (bits) that always run in the same superstep as it."""
         count = len(self.order)
-        entries = 0
-        for name in self.ctx.entries:
-            if name in self.index:
-                entries |= 1 << self.index[name]
-        plain_next = self.plain_next
-        if entries & (entries - 1) == 0 and all(
-                plain == 0 or (plain & (plain - 1) == 0 and plain == every)
-                for plain, every in zip(plain_next, self.next_any, strict=True)):
+        entries = self.entry_mask
+        if entries & (entries - 1) == 0 and all(n & (n - 1) == 0 for n in self.next_any):
             # No node starts two others at once: every node runs alone (a chain, a loop).
+            self.alone = True
             return [1 << i for i in range(count)]
         found: list[int | None] = [None] * count  # None: not known yet (everything)
         order: Iterable[int] = range(count) if self.forward else self._sweep_order()
@@ -151,79 +162,97 @@ class _Problem:
             for i in order:
                 together: int | None = None
                 for way in self.activators[i]:
-                    if way[0] == _ENTRY:
-                        step = entries
-                    elif len(way) > 1:
-                        step = 1 << i  # a join fires on its own schedule
-                    else:
-                        parent = found[way[0]]
-                        if parent is None:
-                            continue
-                        step = 1 << i
-                        while parent:
-                            low = parent & -parent
-                            step |= plain_next[low.bit_length() - 1]
-                            parent ^= low
-                    together = step if together is None else together & step
+                    step = self._running_with(i, way, found)
+                    if step is not None:
+                        together = step if together is None else together & step
                 if together is not None and together != found[i]:
                     found[i] = together
                     changed = True
-        companions = [1 << i if c is None else c for i, c in enumerate(found)]
-        if self.forward and any(c >> i > 1 for i, c in enumerate(companions)):
-            # A companion after its node: its outputs are only known after a sweep.
-            self.forward = False
-        return companions
+        return [1 << i if c is None else c for i, c in enumerate(found)]
+
+    def _running_with(self, i: int, way: tuple[int, ...], companions: list[int | None]
+                      ) -> int | None:
+        """The nodes sure to run in the superstep where `way` activates node `i` (None
+        while a parent's companions are not known)."""
+        if way[0] == _ENTRY:
+            return self.entry_mask
+        step = None
+        for parent in way:  # one parent, or a join's (any may be the last to finish)
+            known = companions[parent]
+            if known is None:
+                return None
+            after = 1 << i | self._following(known)
+            step = after if step is None else step & after
+        return step
+
+    def _following(self, together: int) -> int:
+        """What runs in the superstep after the nodes `together` all ran."""
+        plain_next = self.plain_next
+        found = 0
+        rest = together
+        while rest:
+            low = rest & -rest
+            found |= plain_next[low.bit_length() - 1]
+            rest ^= low
+        for target, parents in self.joins:
+            if parents & ~together == 0:
+                found |= 1 << target
+        return found
+
+    def _written(self) -> list[list[int]]:
+        """Per node and way: the keys written in the superstep where the way activates it."""
+        gen = self.gen
+        if self.alone:  # each superstep runs one node: it writes its own outputs
+            return [[gen[i]] * len(ways) for i, ways in enumerate(self.activators)]
+        companions: list[int | None] = list(self.companions)
+        written = []
+        for i, ways in enumerate(self.activators):
+            per_way = []
+            for way in ways:
+                running = self._running_with(i, way, companions) or 1 << i
+                mask = 0
+                while running:
+                    low = running & -running
+                    mask |= gen[low.bit_length() - 1]
+                    running ^= low
+                per_way.append(mask)
+            written.append(per_way)
+        return written
 
     def solve(self) -> tuple[list[int], list[int]]:
-        """IN and OUT bit sets of every node: the greatest fixpoint."""
+        """What is defined when each node starts, and after its superstep: the greatest
+        fixpoint of the equations."""
         count = len(self.order)
         full = self.all
         ins = [full] * count
         outs = [full] * count
         initial = self.initial
-        gen = self.gen
         activators = self.activators
-        companions = self.companions
+        written = self.written
         forward = self.forward
         order: Iterable[int] = range(count) if forward else self._sweep_order()
-        groups: dict[int, int] = {}  # companions → what they guarantee together
-
-        def after(parent: int) -> int:
-            together = companions[parent]
-            if together == 1 << parent:
-                return outs[parent]
-            value = groups.get(together)
-            if value is None:
-                value = 0
-                rest = together
-                while rest:
-                    low = rest & -rest
-                    value |= outs[low.bit_length() - 1]
-                    rest ^= low
-                groups[together] = value
-            return value
-
         changed = True
         while changed:
             changed = False
             for i in order:
-                guaranteed = full
-                for way in activators[i]:
+                start = full
+                after = full
+                for way, writes in zip(activators[i], written[i], strict=True):
                     if way[0] == _ENTRY:
-                        guaranteed = 0
-                        break
-                    if len(way) == 1:
-                        guaranteed &= after(way[0])
+                        begins = 0
+                    elif len(way) == 1:
+                        begins = outs[way[0]]
                     else:
-                        union = 0
+                        begins = 0
                         for parent in way:
-                            union |= after(parent)
-                        guaranteed &= union
-                value = initial | guaranteed
-                if value != ins[i] or outs[i] != value | gen[i]:
-                    ins[i] = value
-                    outs[i] = value | gen[i]
-                    groups.clear()
+                            begins |= outs[parent]
+                    start &= begins
+                    after &= begins | writes
+                start |= initial
+                after |= initial
+                if start != ins[i] or after != outs[i]:
+                    ins[i] = start
+                    outs[i] = after
                     changed = True
             if forward:
                 break  # every parent came before its child: settled
@@ -246,16 +275,6 @@ class _Problem:
         post.reverse()
         return post
 
-    def after(self, parent: int, outs: list[int]) -> int:
-        """What is defined once `parent` and its companions have run."""
-        value = 0
-        rest = self.companions[parent]
-        while rest:
-            low = rest & -rest
-            value |= outs[low.bit_length() - 1]
-            rest ^= low
-        return value
-
     def witness(self, node: int, bit: int, outs: list[int]) -> list[str]:
         """A shortest activation path from START to `node` on which the key stays undefined."""
         mask = 1 << bit
@@ -269,7 +288,7 @@ class _Problem:
                     while path[-1] != node:
                         path.append(previous[path[-1]])
                     return ["START", *(self.order[i] for i in path)]
-                if any(self.after(parent, outs) & mask for parent in way):
+                if any(outs[parent] & mask for parent in way):
                     continue  # this way guarantees the key (a join needs one parent)
                 for parent in way:
                     if parent not in previous:

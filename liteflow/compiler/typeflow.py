@@ -37,23 +37,18 @@ class _ByHint:
 def check_types(ctx: CompileContext) -> None:
     """LF102: a value a producer may write must fit every consumer of the key."""
     consumers: dict[str, _ByHint] = {}
-    # Nodes made by one factory share their inputs tuple: find its reader lists once.
-    # (Keyed by id: every spec, hence every tuple, lives as long as `ctx`.)
-    readers_of: dict[int, list[list[str]]] = {}
     maps = ctx.decl.maps
     for spec in ctx.specs.values():
         if spec.problems or spec.takes_state:
             continue
-        mapped = spec.name in maps
-        lists = None if mapped else readers_of.get(id(spec.inputs))
-        if lists is None:
-            reads = set(ctx.node_inputs(spec))
-            lists = [consumers.setdefault(inp.name, _ByHint()).owners(inp.hint)
-                     for inp in spec.inputs if inp.name in reads]
-            if not mapped:
-                readers_of[id(spec.inputs)] = lists
-        for owners in lists:
-            owners.append(spec.name)
+        mapped = maps.get(spec.name)
+        item = mapped[1] if mapped is not None else None  # from the element, not the state
+        for inp in spec.inputs:
+            if inp.name != item:
+                by_hint = consumers.get(inp.name)
+                if by_hint is None:
+                    by_hint = consumers[inp.name] = _ByHint()
+                by_hint.owners(inp.hint).append(spec.name)
     flow_inputs = {i.name: i.hint for i in ctx.decl.inputs}
     for key, by_hint in consumers.items():
         producers = _ByHint()

@@ -39,6 +39,7 @@ def _load() -> dict[str, Msg]:
     from . import (
         _checkpoint,
         _cli,
+        _cli_tools,
         _compiler,
         _components,
         _core,
@@ -51,7 +52,7 @@ def _load() -> dict[str, Msg]:
     catalog: dict[str, Msg] = {}
     for part in (_core.MESSAGES, _compiler.MESSAGES, _cli.MESSAGES, _components.MESSAGES,
                  _replies.MESSAGES, _checkpoint.MESSAGES, _runs.MESSAGES, _ui.MESSAGES,
-                 _executors.MESSAGES):
+                 _executors.MESSAGES, _cli_tools.MESSAGES):
         for key, msg in part.items():
             if key in catalog:
                 raise RuntimeError(f"duplicate message id {key!r}")

@@ -12,10 +12,8 @@ MESSAGES: dict[str, Msg] = {
     # liteflow check
     "cli.check_help": Msg("静态检查文件中的每个流程和工作流（不运行任何节点）",
                           "check every flow and workflow in a file, without running a node"),
-    "cli.check_option_path": Msg("要检查的 Python 文件", "the Python file to check"),
-    "cli.check_option_format": Msg("输出格式：text（像编译器一样逐行）或 json",
-                                   "output format: text (one line each, like a compiler) or "
-                                   "json"),
+    "cli.check_option_path": Msg("要检查的 Python 文件（可以有多个）",
+                                 "the Python file(s) to check"),
     "cli.check_option_strict": Msg("警告也算失败（退出码 1）",
                                    "treat warnings as failures (exit status 1)"),
     "cli.check_clean": Msg("✓ 检查了 {flows} 个流程：没有发现问题",
@@ -26,7 +24,6 @@ MESSAGES: dict[str, Msg] = {
     "cli.check_no_flows": Msg("{path} 中没有流程或工作流（@flow、Workflow 或 Graph 对象）",
                               "{path} defines no flow or workflow (a @flow, Workflow or Graph "
                               "object)"),
-    "cli.check_load_failed": Msg("liteflow check 失败：{error}", "liteflow check: {error}"),
     # liteflow graph
     "cli.graph_help": Msg("把流程导出为 Mermaid 或 DOT 图",
                           "export a flow as a Mermaid or DOT diagram"),
@@ -36,14 +33,6 @@ MESSAGES: dict[str, Msg] = {
     "cli.graph_option_format": Msg("图的格式：mermaid 或 dot", "diagram format: mermaid or dot"),
     "cli.graph_option_output": Msg("写入这个文件，而不是标准输出",
                                    "write to this file instead of standard output"),
-    "cli.graph_no_flows": Msg("{path} 中没有流程或工作流（@flow、Workflow 或 Graph 对象）",
-                              "{path} defines no flow or workflow (a @flow, Workflow or Graph "
-                              "object)"),
-    "cli.graph_ambiguous": Msg("{path} 中有多个流程：{options}；用 {path}:名字 选择一个",
-                               "{path} defines several flows: {options}; pick one with "
-                               "{path}:name"),
-    "cli.graph_unknown": Msg("{path} 中没有名为 {name} 的流程（可选：{options}）。{hint}",
-                             "{path} has no flow named {name} (choices: {options}). {hint}"),
     "cli.graph_broken": Msg("流程「{flow}」有错误，无法画图；"
                             "运行 liteflow check {path} 查看全部问题",
                             "flow '{flow}' has errors and cannot be drawn; run liteflow check "
