@@ -21,6 +21,7 @@ from .core.errors import (
     SuperstepLimitError,
 )
 from .core.events import (
+    CheckpointSaved,
     CustomEvent,
     Event,
     EventBus,
@@ -29,6 +30,8 @@ from .core.events import (
     NodeRetrying,
     NodeStarted,
     RunFinished,
+    RunInterrupted,
+    RunResumed,
     RunStarted,
     SuperStepEvent,
     TokenEvent,
@@ -51,6 +54,7 @@ from .definitions import (
     route,
 )
 from .engine import ExecutionEngine, Executor, LocalExecutor, PregelEngine, RunResult, State
+from .observability import NodeMetrics, RunMetrics
 from .plan import Plan
 
 if TYPE_CHECKING:
@@ -117,6 +121,7 @@ __all__ = [
     "CalculatorError",
     "ChatModelError",
     "ChatOpenAI",
+    "CheckpointSaved",
     "ConditionError",
     "Context",
     "CustomEvent",
@@ -143,6 +148,7 @@ __all__ = [
     "NodeFinished",
     "NodeFunction",
     "NodeInputError",
+    "NodeMetrics",
     "NodeRetrying",
     "NodeStarted",
     "NodeTimeoutError",
@@ -151,7 +157,10 @@ __all__ = [
     "PregelEngine",
     "RouteError",
     "RunFinished",
+    "RunInterrupted",
+    "RunMetrics",
     "RunResult",
+    "RunResumed",
     "RunStarted",
     "State",
     "StateConflictError",

@@ -18,6 +18,7 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from ..core.context import current_context
 from ..core.errors import ChatModelError
+from ..observability._genai import observe_chat
 from ._messages import (
     AIMessage,
     AIMessageChunk,
@@ -221,21 +222,27 @@ class ChatOpenAI:
         """
         client = self._clients.sync(self.model)
         params = self._params(messages, False, kwargs)
-        try:
-            completion = client.chat.completions.create(**params)
-        except openai.OpenAIError as exc:
-            self._raise(exc)
-        return self._message(completion)
+        with observe_chat(self.model, self._clients.url(), params) as observed:
+            try:
+                completion = client.chat.completions.create(**params)
+            except openai.OpenAIError as exc:
+                self._raise(exc)
+            reply = self._message(completion)
+            observed.reply(reply)
+        return reply
 
     async def ainvoke(self, messages: str | Sequence[MessageLike], **kwargs: Any) -> AIMessage:
         """Async `invoke`."""
         client = self._clients.async_(self.model)
         params = self._params(messages, False, kwargs)
-        try:
-            completion = await client.chat.completions.create(**params)
-        except openai.OpenAIError as exc:
-            self._raise(exc)
-        return self._message(completion)
+        with observe_chat(self.model, self._clients.url(), params) as observed:
+            try:
+                completion = await client.chat.completions.create(**params)
+            except openai.OpenAIError as exc:
+                self._raise(exc)
+            reply = self._message(completion)
+            observed.reply(reply)
+        return reply
 
     def stream(
         self, messages: str | Sequence[MessageLike], **kwargs: Any
@@ -248,15 +255,17 @@ class ChatOpenAI:
         client = self._clients.sync(self.model)
         params = self._params(messages, True, kwargs)
         context = current_context()
-        try:
-            with client.chat.completions.create(**params) as response:
-                for raw in response:
-                    chunk = _chunk(raw)
-                    if chunk.content and context is not None:
-                        context.emit_token(chunk.content)
-                    yield chunk
-        except openai.OpenAIError as exc:
-            self._raise(exc)
+        with observe_chat(self.model, self._clients.url(), params) as observed:
+            try:
+                with client.chat.completions.create(**params) as response:
+                    for raw in response:
+                        chunk = _chunk(raw)
+                        observed.chunk(chunk)
+                        if chunk.content and context is not None:
+                            context.emit_token(chunk.content)
+                        yield chunk
+            except openai.OpenAIError as exc:
+                self._raise(exc)
 
     async def astream(
         self, messages: str | Sequence[MessageLike], **kwargs: Any
@@ -265,15 +274,17 @@ class ChatOpenAI:
         client = self._clients.async_(self.model)
         params = self._params(messages, True, kwargs)
         context = current_context()
-        try:
-            async with await client.chat.completions.create(**params) as response:
-                async for raw in response:
-                    chunk = _chunk(raw)
-                    if chunk.content and context is not None:
-                        context.emit_token(chunk.content)
-                    yield chunk
-        except openai.OpenAIError as exc:
-            self._raise(exc)
+        with observe_chat(self.model, self._clients.url(), params) as observed:
+            try:
+                async with await client.chat.completions.create(**params) as response:
+                    async for raw in response:
+                        chunk = _chunk(raw)
+                        observed.chunk(chunk)
+                        if chunk.content and context is not None:
+                            context.emit_token(chunk.content)
+                        yield chunk
+            except openai.OpenAIError as exc:
+                self._raise(exc)
 
     # -- conversion -------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from ..core.errors import (
     UnknownToolError,
 )
 from ..engine.loop import run_coroutine
+from ..observability._genai import observe_tool
 from ._arguments import Arguments, suggest
 from ._docstrings import parse_docstring
 from ._messages import ToolCall, ToolMessage
@@ -181,27 +182,31 @@ class BaseTool:
         cls = type(self)
         return cls._run is BaseTool._run and cls._arun is not BaseTool._arun
 
-    def invoke(self, arguments: Mapping[str, Any] | None = None) -> Any:
+    def invoke(self, arguments: Mapping[str, Any] | None = None, *,
+               call_id: str | None = None) -> Any:
         """Validate `arguments` and run the tool synchronously."""
         kwargs = self.arguments.validate(self.tool_name, arguments or {})
-        try:
-            if self._is_async():
-                return _run_coroutine(self._arun(**kwargs))
-            return self._run(**kwargs)
-        except ToolError:
-            raise
-        except Exception as exc:
-            raise self._failure(exc) from exc
+        with observe_tool(self.tool_name, call_id):
+            try:
+                if self._is_async():
+                    return _run_coroutine(self._arun(**kwargs))
+                return self._run(**kwargs)
+            except ToolError:
+                raise
+            except Exception as exc:
+                raise self._failure(exc) from exc
 
-    async def ainvoke(self, arguments: Mapping[str, Any] | None = None) -> Any:
+    async def ainvoke(self, arguments: Mapping[str, Any] | None = None, *,
+                      call_id: str | None = None) -> Any:
         """Validate `arguments` and run the tool without blocking the event loop."""
         kwargs = self.arguments.validate(self.tool_name, arguments or {})
-        try:
-            return await self._arun(**kwargs)
-        except ToolError:
-            raise
-        except Exception as exc:
-            raise self._failure(exc) from exc
+        with observe_tool(self.tool_name, call_id):
+            try:
+                return await self._arun(**kwargs)
+            except ToolError:
+                raise
+            except Exception as exc:
+                raise self._failure(exc) from exc
 
     def _failure(self, exc: Exception) -> ToolExecutionError:
         detail = exc.render() if isinstance(exc, LiteflowError) else f"{type(exc).__name__}: {exc}"
@@ -399,13 +404,14 @@ class ToolRegistry:
         """Run a model's tool call; the result comes back as a `ToolMessage`."""
         found = self.get(call.name)
         _check_parsed(found, call)
-        return ToolMessage(tool_result_text(found.invoke(call.arguments)), call.id, found.tool_name)
+        result = found.invoke(call.arguments, call_id=call.id)
+        return ToolMessage(tool_result_text(result), call.id, found.tool_name)
 
     async def aexecute_call(self, call: ToolCall) -> ToolMessage:
         """Async `execute_call`."""
         found = self.get(call.name)
         _check_parsed(found, call)
-        result = await found.ainvoke(call.arguments)
+        result = await found.ainvoke(call.arguments, call_id=call.id)
         return ToolMessage(tool_result_text(result), call.id, found.tool_name)
 
     def openai_tools(self) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.context import CallCell, Context, NodeInterrupt, RunInfo, current_call
+from ..core.context import CallCell, Context, NodeInterrupt, RunInfo, current_call, run_of
 from ..core.errors import (
     CheckpointError,
     FlowInputError,
@@ -25,18 +25,33 @@ from ..core.errors import (
     StateConflictError,
     SuperstepLimitError,
 )
-from ..core.events import EventBus, EventListener, RunFinished, RunStarted, SuperStepEvent
-from ..core.logger import log_run_finished, log_run_started
+from ..core.events import (
+    EventBus,
+    EventListener,
+    RunFinished,
+    RunInterrupted,
+    RunResumed,
+    RunStarted,
+    SuperStepEvent,
+)
+from ..core.logger import (
+    log_run_failed,
+    log_run_finished,
+    log_run_interrupted,
+    log_run_resumed,
+    log_run_started,
+)
 from ..core.merge import MergeConflict, merge_writes
 from ..core.messages import use_language
 from ..core.result import NOTHING, Interrupt, RunResult
 from ..core.state import State
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
+from ..observability._hooks import hooks_for
 from ..plan import Plan, PlanNode
 from .durable import BREAK_SEQ, Durable
 from .executor import Executor, LocalExecutor, Record, StepInterrupted
-from .invoke import NodeCall, call_simple, gather_inputs
+from .invoke import NodeCall, call_simple, gather_inputs, restored_call
 from .options import RunOptions
 from .routing import next_active
 
@@ -137,10 +152,21 @@ class PregelRunner:
             run.answers = answers
             if parent is not None:
                 run.parent = parent
+            hooks = run.hooks = hooks_for(self.options.metrics, self.options.tracing,
+                                          None if parent is None else run_of(parent).hooks)
+            if durable is not None:
+                durable.run = run
             started = time.perf_counter()
-            log_run_started(run.flow)
+            log_run_started(run.flow, run_id)
+            if resume:
+                log_run_resumed(run.flow, first, run.thread_id, run_id)
+            if hooks is not None:
+                hooks.run_started(run.flow, run_id, run.thread_id, self.plan.version,
+                                  first if resume else None)
             if bus.active:
-                bus.emit(RunStarted(run.flow, run.run_id, run.thread_id, dict(values)))
+                bus.emit(RunStarted(run.flow, run.run_id, run.thread_id, dict(values), first))
+                if resume:
+                    bus.emit(RunResumed(run.flow, run_id, run.thread_id, first))
             try:
                 if not point.interrupts:  # questions still waiting: nothing can run yet
                     await self.advance(point, run, blocking=blocking, durable=durable,
@@ -152,19 +178,34 @@ class PregelRunner:
             except BaseException as error:
                 if durable is not None:
                     durable.abandon(error)
+                if isinstance(error, Exception):
+                    log_run_failed(run.flow, time.perf_counter() - started, error, run_id)
+                if hooks is not None:
+                    hooks.run_finished("failed", point.superstep - first, error)
                 raise
+            if paused:
+                log_run_interrupted(run.flow, point.superstep + 1,
+                                    [i.id for i in point.interrupts], run_id)
+                if bus.active:
+                    bus.emit(RunInterrupted(run.flow, run_id, run.thread_id,
+                                            point.superstep + 1, point.interrupts))
+            duration = time.perf_counter() - started
             result = RunResult(
                 output=output,
                 final_state=State(values),
                 supersteps=point.superstep - first,
                 status="interrupted" if paused else "completed",
                 interrupt=point.interrupts[0].payload if paused else None,
-                duration=time.perf_counter() - started,
+                duration=duration,
                 run_id=run.run_id,
                 thread_id=run.thread_id,
                 interrupts=point.interrupts,
+                metrics=None if hooks is None else hooks.result(point.superstep - first,
+                                                                duration),
             )
-            log_run_finished(run.flow, result.duration)
+            if hooks is not None:
+                hooks.run_finished(result.status, result.supersteps, None)
+            log_run_finished(run.flow, result.duration, run_id, result.supersteps)
             if bus.active:
                 bus.emit(RunFinished(run.flow, run.run_id, result))
             return result
@@ -224,6 +265,7 @@ class PregelRunner:
                 found = restored.get((ran[i].index, instances[i]))
                 if found is not None:
                     outs[i] = found
+                    restored_call(ran[i], superstep, run, instances[i], found)
         record: Record | None = None
         if durable is not None:
             def record(i: int, out: dict[str, Any], duration: float) -> None:
@@ -308,6 +350,7 @@ class PregelRunner:
         limit = point.superstep + self.max_supersteps
         execute = self.executor.execute
         bus = run.bus
+        hooks = run.hooks
         flow = plan.name
         values = point.values
         arrivals = point.arrivals
@@ -334,6 +377,8 @@ class PregelRunner:
                                           state=State(dict(values)))
             superstep += 1
             step_started = time.perf_counter() if bus.active or durable else 0.0
+            if hooks is not None:
+                hooks.step_started(superstep, [nodes[i].name for i in active])
 
             # 1. Calls: each active node gets only its declared inputs.
             seen: dict[int, dict[str, Any]] | None = None
@@ -346,6 +391,7 @@ class PregelRunner:
                     kept = restored.get((node.index, 0)) if restored else None
                     if kept is not None:
                         ran, outs = [node], [kept]
+                        restored_call(node, superstep, run, 0, kept)
                     elif inline and node.simple:
                         out = call_simple(node, kwargs, superstep, run, cell)
                         if node.plain_next is not None:
@@ -359,6 +405,8 @@ class PregelRunner:
                             completed: tuple[int, ...] = active
                             active = point.active = node.plain_next
                             point.superstep = superstep
+                            if hooks is not None:
+                                hooks.step_finished(tuple(staged))
                             if bus.active:
                                 self._step_event(run, superstep, completed, tuple(staged),
                                                  step_started)
@@ -400,6 +448,8 @@ class PregelRunner:
             point.active = active
             point.superstep = superstep
             last = completed
+            if hooks is not None:
+                hooks.step_finished(tuple(staged))
             if bus.active:
                 self._step_event(run, superstep, completed, tuple(staged), step_started)
 

@@ -36,11 +36,11 @@ class Msg(NamedTuple):
 
 
 def _load() -> dict[str, Msg]:
-    from . import _checkpoint, _cli, _compiler, _components, _core, _runs
+    from . import _checkpoint, _cli, _compiler, _components, _core, _observability, _runs
 
     catalog: dict[str, Msg] = {}
     for part in (_core.MESSAGES, _compiler.MESSAGES, _cli.MESSAGES, _components.MESSAGES,
-                 _checkpoint.MESSAGES, _runs.MESSAGES):
+                 _checkpoint.MESSAGES, _runs.MESSAGES, _observability.MESSAGES):
         for key, msg in part.items():
             if key in catalog:
                 raise RuntimeError(f"duplicate message id {key!r}")
