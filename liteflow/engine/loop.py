@@ -89,7 +89,7 @@ def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any] |
         return runner.run_blocking(inputs, resume=resume, allow_code_change=allow_code_change,
                                    value=value)
     return run_coroutine(runner.run(inputs, resume=resume, allow_code_change=allow_code_change,
-                                    value=value))
+                                    value=value, exclusive=True))
 
 
 _DEFAULT_POLICY = asyncio.DefaultEventLoopPolicy

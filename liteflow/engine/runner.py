@@ -118,7 +118,7 @@ class PregelRunner:
                   listeners: Sequence[EventListener] = (),
                   blocking: bool = False, resume: bool = False,
                   allow_code_change: bool = False, value: Any = NOTHING,
-                  parent: Context | None = None) -> RunResult[Any]:
+                  parent: Context | None = None, exclusive: bool = False) -> RunResult[Any]:
         """Run the plan from its entries with `inputs` as the initial state.
 
         With a checkpointer: a new thread, a new turn of a completed one, or (`resume`)
@@ -126,6 +126,10 @@ class PregelRunner:
         answering the question(s) it stopped at. `parent`: the context of the node that runs
         this plan as a subflow (its questions are asked through it).
         `blocking`: parallel supersteps block the calling thread (see `run_blocking`).
+        `exclusive`: the run owns its event loop (the private loop of a sync `run()`), so
+        nobody waits on it and sync nodes may run on its thread; otherwise they always
+        leave the loop's thread (the caller of `arun`, a stream consumer or the other
+        nodes of a parent superstep keep running).
         """
         with use_language(self.options.language):
             run_id = uuid.uuid4().hex
@@ -170,7 +174,7 @@ class PregelRunner:
             try:
                 if not point.interrupts:  # questions still waiting: nothing can run yet
                     await self.advance(point, run, blocking=blocking, durable=durable,
-                                       restored=restored)
+                                       restored=restored, exclusive=exclusive)
                 paused = bool(point.interrupts)
                 output = collect_outputs(self.plan, values, partial=paused)
                 if durable is not None:
@@ -325,24 +329,27 @@ class PregelRunner:
 
     async def advance(self, point: Checkpoint, run: RunInfo, *, blocking: bool = False,
                       durable: Durable | None = None,
-                      restored: Mapping[tuple[int, int], dict[str, Any]] | None = None) -> None:
+                      restored: Mapping[tuple[int, int], dict[str, Any]] | None = None,
+                      exclusive: bool = False) -> None:
         """Run supersteps from `point` until no node is active, updating `point` in place.
 
         `durable`: commits every superstep before it is applied (see `engine.durable`);
         `restored`: outputs of calls of the first superstep that finished before the run
-        stopped; `blocking`: see `run_blocking`.
+        stopped; `blocking`: see `run_blocking`; `exclusive`: see `run`.
         """
         # One cell for the inline calls of this run (see `CallCell`).
         cell = CallCell()
         token = current_call.set(cell)
         try:
-            await self._advance(point, run, cell, blocking, durable, restored or {})
+            await self._advance(point, run, cell, blocking, durable, restored or {},
+                                blocking or exclusive)
         finally:
             current_call.reset(token)
 
     async def _advance(self, point: Checkpoint, run: RunInfo, cell: CallCell, blocking: bool,
                        durable: Durable | None,
-                       restored: Mapping[tuple[int, int], dict[str, Any]]) -> None:
+                       restored: Mapping[tuple[int, int], dict[str, Any]],
+                       exclusive: bool) -> None:
         plan = self.plan
         nodes = plan.nodes
         mergers = plan.mergers
@@ -354,9 +361,10 @@ class PregelRunner:
         flow = plan.name
         values = point.values
         arrivals = point.arrivals
-        # The local executor runs a lone simple node inline anyway; calling it
-        # directly skips a coroutine per superstep.
-        inline = isinstance(self.executor, LocalExecutor)
+        # Where nobody waits on this thread's loop, a lone sync node of the local executor
+        # runs right here (no coroutine, no thread hop); anywhere else it leaves the loop.
+        local = self.executor if isinstance(self.executor, LocalExecutor) else None
+        inline = exclusive and local is not None
         active = point.active
         superstep = point.superstep
         breaks = self._breakpoints()
@@ -413,6 +421,11 @@ class PregelRunner:
                             last = completed
                             continue
                         ran, outs = [node], [out]
+                    elif inline:  # async, or with retries or a timeout (that one on a thread)
+                        call = NodeCall(node, kwargs, superstep, run)
+                        assert local is not None
+                        offload = local.offload if node.timeout is not None else None
+                        ran, outs = [node], [await call.run(offload)]
                     else:
                         ran, outs = [node], await execute([NodeCall(node, kwargs, superstep, run)])
                 else:
