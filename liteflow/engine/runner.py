@@ -357,7 +357,8 @@ class PregelRunner:
         limit = point.superstep + self.max_supersteps
         execute = self.executor.execute
         bus = run.bus
-        hooks = run.hooks
+        # Only tracing needs to hear of supersteps (metrics count them from the result).
+        hooks = run.hooks if run.hooks is not None and run.hooks.tracing is not None else None
         flow = plan.name
         values = point.values
         arrivals = point.arrivals

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 __all__ = ["MetricsCollector", "NodeMetrics", "RunMetrics"]
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a run builds one per node, and a frozen dataclass's `__init__` costs several
+# times as much (it assigns through `object.__setattr__`).
+@dataclass(slots=True)
 class NodeMetrics:
     """What the calls of one node did in one run.
 
