@@ -38,8 +38,7 @@ def _workflow() -> Workflow:
 
 @pytest.mark.parametrize("make", [lambda: 计算, _workflow], ids=["flow", "workflow"])
 @pytest.mark.parametrize(("option", "value"), [
-    ("max_concurrency", 2), ("interrupt_before", ("加一",)), ("interrupt_after", ("加一",)),
-    ("cache", "memory://"),
+    ("max_concurrency", 2), ("cache", "memory://"),
 ])
 def test_an_option_that_is_not_built_is_refused_by_name(make: object, option: str,
                                                         value: object) -> None:
