@@ -166,7 +166,7 @@ class PregelRunner:
                 log_run_resumed(run.flow, first, run.thread_id, run_id)
             if hooks is not None:
                 hooks.run_started(run.flow, run_id, run.thread_id, self.plan.version,
-                                  first if resume else None)
+                                  self.plan.fingerprint, first if resume else None)
             if bus.active:
                 bus.emit(RunStarted(run.flow, run.run_id, run.thread_id, dict(values), first))
                 if resume:

@@ -47,9 +47,10 @@ class RunHooks:
     # -- the run -------------------------------------------------------------------------
 
     def run_started(self, flow: str, run_id: str, thread_id: str | None,
-                    version: str | None, resumed_from: int | None) -> None:
+                    version: str | None, fingerprint: str, resumed_from: int | None) -> None:
         if self.tracing is not None:
-            self.tracing.run_started(flow, run_id, thread_id, version, resumed_from)
+            self.tracing.run_started(flow, run_id, thread_id, version, fingerprint,
+                                     resumed_from)
 
     def run_finished(self, status: str, supersteps: int, error: BaseException | None) -> None:
         if self.tracing is not None:

@@ -57,12 +57,13 @@ class Tracing:
         self._step_token: Any = None
 
     def run_started(self, flow: str, run_id: str, thread_id: str | None,
-                    version: str | None, resumed_from: int | None) -> None:
+                    version: str | None, fingerprint: str, resumed_from: int | None) -> None:
         self.flow = flow
         attributes: dict[str, Any] = {
             sc.OPERATION: "invoke_workflow",
             sc.WORKFLOW_NAME: flow,
             sc.RUN_ID: run_id,
+            sc.PLAN_FINGERPRINT: fingerprint,
         }
         if thread_id is not None:
             attributes[sc.CONVERSATION_ID] = thread_id

@@ -104,6 +104,8 @@ def test_workflow_superstep_and_node_spans_nest(spans: InMemorySpanExporter) -> 
     assert root.attributes["gen_ai.conversation.id"] == "线程-1"
     assert root.attributes["liteflow.run.id"] == result.run_id
     assert root.attributes["liteflow.run.status"] == "completed"
+    assert root.attributes["liteflow.run.supersteps"] == 2
+    assert root.attributes["liteflow.plan.fingerprint"] == 评审流程.plan.fingerprint
     step1, step2 = found["superstep 1"], found["superstep 2"]
     assert _parent(step1) == _parent(step2) == _id(root)
     assert step2.attributes is not None and step2.attributes["liteflow.superstep"] == 2
