@@ -6,7 +6,6 @@ A rich `Table` measures display width, so Chinese node names line up with the nu
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 from typing import Any, TypeVar
 
 from rich.console import Console
@@ -74,6 +73,6 @@ def metrics_json(metrics: Any) -> dict[str, Any] | None:
     if not isinstance(metrics, RunMetrics):
         return None
     return {"supersteps": metrics.supersteps, "duration": metrics.duration,
-            "nodes": {name: asdict(m) for name, m in metrics.nodes.items()},
+            "nodes": {name: m._asdict() for name, m in metrics.nodes.items()},
             "checkpoint_bytes": metrics.checkpoint_bytes,
             "checkpoint_s": metrics.checkpoint_s}

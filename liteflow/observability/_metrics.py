@@ -10,20 +10,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 __all__ = ["MetricsCollector", "NodeMetrics", "RunMetrics"]
 
 
-# Not frozen: a run builds one per node, and a frozen dataclass's `__init__` costs several
-# times as much (it assigns through `object.__setattr__`).
-@dataclass(slots=True)
-class NodeMetrics:
+class NodeMetrics(NamedTuple):
     """What the calls of one node did in one run.
 
     `calls` counts finished and failed calls (each `each` instance is a call; retries are
     not extra calls), `restored` calls whose outputs were kept from before a crash or an
     interrupt, `cached` calls answered by the node cache. Times are seconds per call,
     retries and waits included; tokens come from the chat models the node called.
+    (A named tuple: a run builds one per node, and a tuple is the cheapest record.)
     """
 
     calls: int = 0
@@ -61,11 +60,11 @@ class MetricsCollector:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._nodes: dict[str, list[float]] = {}
+        self._nodes: dict[str, list[Any]] = {}
         self.checkpoint_bytes = 0
         self.checkpoint_s = 0.0
 
-    def _row(self, node: str) -> list[float]:
+    def _row(self, node: str) -> list[Any]:
         row = self._nodes.get(node)
         if row is None:
             row = self._nodes[node] = [0, 0, 0, 0, 0, 0.0, 0.0, 0, 0]
@@ -73,7 +72,9 @@ class MetricsCollector:
 
     def call(self, node: str, seconds: float, failed: bool) -> None:
         with self._lock:
-            row = self._row(node)
+            row = self._nodes.get(node)
+            if row is None:
+                row = self._nodes[node] = [0, 0, 0, 0, 0, 0.0, 0.0, 0, 0]
             row[_CALLS] += 1
             row[_TOTAL] += seconds
             if seconds > row[_MAX]:
@@ -109,10 +110,8 @@ class MetricsCollector:
                               self.checkpoint_s)
 
 
-def _frozen(row: list[float]) -> NodeMetrics:
-    calls = int(row[_CALLS])
-    run = calls - int(row[_RESTORED]) - int(row[_CACHED])
-    return NodeMetrics(calls=calls, failures=int(row[_FAILURES]), retries=int(row[_RETRIES]),
-                       cached=int(row[_CACHED]), restored=int(row[_RESTORED]),
-                       total_s=row[_TOTAL], mean_s=row[_TOTAL] / run if run > 0 else 0.0,
-                       max_s=row[_MAX], tokens_in=int(row[_IN]), tokens_out=int(row[_OUT]))
+def _frozen(row: list[Any]) -> NodeMetrics:
+    calls, failures, retries, cached, restored, total, longest, tokens_in, tokens_out = row
+    ran = calls - restored - cached
+    return NodeMetrics(calls, failures, retries, cached, restored, total,
+                       total / ran if ran > 0 else 0.0, longest, tokens_in, tokens_out)
