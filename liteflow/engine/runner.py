@@ -9,6 +9,8 @@ it runs and the keys they write, never to the size of the graph or of the state.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -97,15 +99,17 @@ class PregelRunner:
 
     def run_blocking(self, inputs: Mapping[str, Any] | None, *, resume: bool = False,
                      allow_code_change: bool = False, value: Any = NOTHING,
-                  parent: Context | None = None) -> RunResult[Any]:
+                  parent: Context | None = None, stop: threading.Event | None = None
+                     ) -> RunResult[Any]:
         """`run` in the calling thread, without an event loop (see `runs_without_loop`).
 
         Nothing in such a run awaits anything pending: parallel supersteps block on the
-        pool instead, so the coroutine completes on its first step.
+        pool instead, so the coroutine completes on its first step. `stop`: once set, the
+        run stops (`CancelledError`) before its next superstep.
         """
         assert self.runs_without_loop
         coro = self.run(inputs, blocking=True, resume=resume, allow_code_change=allow_code_change,
-                        value=value)
+                        value=value, stop=stop)
         try:
             coro.send(None)
         except StopIteration as done:
@@ -118,7 +122,8 @@ class PregelRunner:
                   listeners: Sequence[EventListener] = (),
                   blocking: bool = False, resume: bool = False,
                   allow_code_change: bool = False, value: Any = NOTHING,
-                  parent: Context | None = None, exclusive: bool = False) -> RunResult[Any]:
+                  parent: Context | None = None, exclusive: bool = False,
+                  stop: threading.Event | None = None) -> RunResult[Any]:
         """Run the plan from its entries with `inputs` as the initial state.
 
         With a checkpointer: a new thread, a new turn of a completed one, or (`resume`)
@@ -174,7 +179,7 @@ class PregelRunner:
             try:
                 if not point.interrupts:  # questions still waiting: nothing can run yet
                     await self.advance(point, run, blocking=blocking, durable=durable,
-                                       restored=restored, exclusive=exclusive)
+                                       restored=restored, exclusive=exclusive, stop=stop)
                 paused = bool(point.interrupts)
                 output = collect_outputs(self.plan, values, partial=paused)
                 if durable is not None:
@@ -330,7 +335,7 @@ class PregelRunner:
     async def advance(self, point: Checkpoint, run: RunInfo, *, blocking: bool = False,
                       durable: Durable | None = None,
                       restored: Mapping[tuple[int, int], dict[str, Any]] | None = None,
-                      exclusive: bool = False) -> None:
+                      exclusive: bool = False, stop: threading.Event | None = None) -> None:
         """Run supersteps from `point` until no node is active, updating `point` in place.
 
         `durable`: commits every superstep before it is applied (see `engine.durable`);
@@ -342,14 +347,14 @@ class PregelRunner:
         token = current_call.set(cell)
         try:
             await self._advance(point, run, cell, blocking, durable, restored or {},
-                                blocking or exclusive)
+                                blocking or exclusive, stop)
         finally:
             current_call.reset(token)
 
     async def _advance(self, point: Checkpoint, run: RunInfo, cell: CallCell, blocking: bool,
                        durable: Durable | None,
                        restored: Mapping[tuple[int, int], dict[str, Any]],
-                       exclusive: bool) -> None:
+                       exclusive: bool, halt: threading.Event | None) -> None:
         plan = self.plan
         nodes = plan.nodes
         mergers = plan.mergers
@@ -374,6 +379,8 @@ class PregelRunner:
                                   method="interrupt_before/interrupt_after")
         last: tuple[int, ...] = ()  # the nodes of the last superstep this call ran
         while active:
+            if halt is not None and halt.is_set():
+                raise asyncio.CancelledError  # the caller of `arun` gave up (see `loop`)
             if breaks is not None:
                 stop = breaks.due(last, active, superstep + 1, run.answers)
                 if stop:

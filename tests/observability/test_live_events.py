@@ -48,6 +48,10 @@ class 列(TypedDict):
     out: Annotated[list[str], UpdateStrategy.APPEND]
 
 
+class 计(TypedDict):
+    k: int
+
+
 @node
 def 慢甲(n: int) -> 甲出:
     time.sleep(NAP)
@@ -239,3 +243,49 @@ def test_the_event_set_of_a_paused_and_resumed_thread() -> None:
     assert all(e.flow == "问答" and e.run_id == got[0].run_id for e in got)
     assert isinstance(got[0], RunStarted) and isinstance(got[-1], RunFinished)
     assert next(e for e in got if isinstance(e, RunResumed)).superstep == 0
+
+
+async def test_cancelling_arun_stops_a_flow_of_sync_nodes_at_the_next_superstep() -> None:
+    calls: list[int] = []
+
+    def make(i: int) -> object:
+        def step(k: int) -> 计:
+            calls.append(i)
+            time.sleep(0.05)
+            return {"k": k + 1}
+
+        step.__name__ = step.__qualname__ = f"步{i}"
+        return node(step)
+
+    steps = [make(i) for i in range(20)]
+
+    @flow(output=计, max_supersteps=30)
+    def 长链(k: int) -> None:
+        for a, b in itertools.pairwise(steps):
+            a >> b  # type: ignore[operator]
+
+    task = asyncio.create_task(长链.arun(k=0))
+    await asyncio.sleep(0.12)
+    started = time.perf_counter()
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    else:
+        raise AssertionError("the run was not cancelled")
+    assert time.perf_counter() - started < 0.05  # the caller is free at once
+    await asyncio.sleep(0.2)
+    ran = len(calls)
+    assert ran < 10  # it stopped at a barrier, not after all 20 nodes
+    await asyncio.sleep(0.15)
+    assert len(calls) == ran
+
+
+async def test_arun_of_sync_nodes_delivers_on_event_live() -> None:
+    seen: list[tuple[float, Event]] = []
+    start = time.perf_counter()
+    listened = 两段.with_options(on_event=lambda e: seen.append((time.perf_counter() - start, e)))
+    result = await listened.arun(n=1)
+    assert result.output == {"b": 3}
+    assert _timed(seen, SuperStepEvent)[0] < SOON
