@@ -31,6 +31,7 @@ from .core.errors import (
     ThreadNotFinishedError,
 )
 from .core.events import (
+    CheckpointSaved,
     CustomEvent,
     Event,
     EventBus,
@@ -39,6 +40,8 @@ from .core.events import (
     NodeRetrying,
     NodeStarted,
     RunFinished,
+    RunInterrupted,
+    RunResumed,
     RunStarted,
     SuperStepEvent,
     TokenEvent,
@@ -62,6 +65,7 @@ from .definitions import (
     route,
 )
 from .engine import ExecutionEngine, Executor, LocalExecutor, PregelEngine, RunResult, State
+from .observability import NodeMetrics, RunMetrics
 from .plan import Plan
 
 if _typing.TYPE_CHECKING:
@@ -134,6 +138,7 @@ __all__ = [
     "CheckpointEncodeError",
     "CheckpointError",
     "CheckpointMismatchError",
+    "CheckpointSaved",
     "ConditionError",
     "Context",
     "CustomEvent",
@@ -162,6 +167,7 @@ __all__ = [
     "NodeFinished",
     "NodeFunction",
     "NodeInputError",
+    "NodeMetrics",
     "NodeRetrying",
     "NodeStarted",
     "NodeTimeoutError",
@@ -171,7 +177,10 @@ __all__ = [
     "ResumeValueError",
     "RouteError",
     "RunFinished",
+    "RunInterrupted",
+    "RunMetrics",
     "RunResult",
+    "RunResumed",
     "RunStarted",
     "Snapshot",
     "State",

@@ -29,6 +29,7 @@ from ..definitions.graph import Graph
 from ..definitions.workflow import Workflow
 from ..engine import PregelEngine
 from ._loader import UsageError, choose_flow, load_module, split_target
+from ._metrics import add_metrics_option, metrics_json, print_metrics, with_metrics
 from ._progress import StatusLine, SuperstepPrinter, jsonable, mapping_table
 
 __all__ = ["UsageError", "execute", "find_target", "parse_inputs", "register", "run_command",
@@ -46,6 +47,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                                    description=text("cli.run_help"))
     parser.add_argument("target", metavar="path.py[:flow]", help=text("cli.run_option_target"))
     add_input_options(parser, suppress=True)
+    add_metrics_option(parser)
     parser.set_defaults(handler=run_command)
 
 
@@ -155,7 +157,7 @@ def _main(args: argparse.Namespace, spec: str, *, show_state: bool) -> int:
     path, name = split_target(spec)
     try:
         module = load_module(path)
-        target = find_target(module, path, name)[1]
+        target = with_metrics(find_target(module, path, name)[1], args)
         inputs = parse_inputs(getattr(args, "inputs", None), getattr(args, "input_json", None),
                               _hints(target))
     except LiteflowError as exc:
@@ -186,8 +188,10 @@ def _main(args: argparse.Namespace, spec: str, *, show_state: bool) -> int:
         return _fail(exc, verbose, EXIT_FAILED)
     state_only = show_state or not isinstance(target, Flow)
     if as_json:
-        print(json.dumps(_summary(target, result), ensure_ascii=False, indent=2,
-                         default=jsonable))
+        summary = _summary(target, result)
+        if result.metrics is not None:
+            summary["metrics"] = metrics_json(result.metrics)
+        print(json.dumps(summary, ensure_ascii=False, indent=2, default=jsonable))
         return 0
     if result.status == "interrupted":
         out.print(text("cli.run_paused", flow=target.name, payload=result.interrupt))
@@ -196,6 +200,7 @@ def _main(args: argparse.Namespace, spec: str, *, show_state: bool) -> int:
     out.print(mapping_table(title, values))
     if verbose and not state_only:
         out.print(mapping_table(text("cli.run_final_state"), result.final_state))
+    print_metrics(out, target.name, result.metrics)
     out.print(text("cli.run_done", flow=target.name, supersteps=result.supersteps,
                    seconds=result.duration), style="green")
     return 0

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from ..core.context import current_context
 from ..core.errors import ChatModelError
 from ..core.reprs import short_repr
+from ..observability._genai import observe_chat
 from . import _transport
 from ._messages import AIMessage, AIMessageChunk, MessageLike, to_openai_messages
 from ._registry import ToolRegistry
@@ -156,7 +157,10 @@ class ChatOpenAI:
         arguments are passed to `chat.completions.create` (e.g. `stop=[...]`).
         """
         params = self._params(messages, False, kwargs)
-        return await _transport.complete(self._clients, self._source(), params)
+        with observe_chat(self.model, self._clients.url(), params) as observed:
+            reply = await _transport.complete(self._clients, self._source(), params)
+            observed.reply(reply)
+        return reply
 
     def invoke(self, messages: str | Sequence[MessageLike], **kwargs: Any) -> AIMessage:
         """Sync `ainvoke`."""
@@ -172,10 +176,12 @@ class ChatOpenAI:
         """
         params = self._params(messages, True, kwargs)
         context = current_context()
-        async for chunk in _transport.stream(self._clients, self._source(), params):
-            if chunk.content and context is not None:
-                context.emit_token(chunk.content)
-            yield chunk
+        with observe_chat(self.model, self._clients.url(), params) as observed:
+            async for chunk in _transport.stream(self._clients, self._source(), params):
+                observed.chunk(chunk)
+                if chunk.content and context is not None:
+                    context.emit_token(chunk.content)
+                yield chunk
 
     def stream(
         self, messages: str | Sequence[MessageLike], **kwargs: Any

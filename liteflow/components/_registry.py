@@ -140,12 +140,13 @@ class ToolRegistry:
     def execute_call(self, call: ToolCall) -> ToolMessage:
         """Run a model's tool call; the result comes back as a `ToolMessage`."""
         found = self._callable(call)
-        return ToolMessage(tool_result_text(found.invoke(call.arguments)), call.id, found.tool_name)
+        return ToolMessage(tool_result_text(found.invoke(call.arguments, call_id=call.id)), call.id,
+                           found.tool_name)
 
     async def aexecute_call(self, call: ToolCall) -> ToolMessage:
         """Async `execute_call`."""
         found = self._callable(call)
-        result = await found.ainvoke(call.arguments)
+        result = await found.ainvoke(call.arguments, call_id=call.id)
         return ToolMessage(tool_result_text(result), call.id, found.tool_name)
 
     def openai_tools(self) -> list[dict[str, Any]]:

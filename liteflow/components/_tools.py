@@ -23,6 +23,7 @@ from ..core.errors import (
     ToolExecutionError,
     ToolTimeoutError,
 )
+from ..observability._genai import observe_tool
 from ._arguments import Arguments
 from ._docstrings import parse_docstring
 from ._threads import acall_in_thread, call_in_thread
@@ -186,34 +187,38 @@ class BaseTool:
             return _run_coroutine(self._arun(**kwargs))
         return self._run(**kwargs)
 
-    def invoke(self, arguments: Mapping[str, Any] | None = None) -> Any:
+    def invoke(self, arguments: Mapping[str, Any] | None = None, *,
+               call_id: str | None = None) -> Any:
         """Validate `arguments` and run the tool synchronously (within its `timeout`)."""
         kwargs = self.arguments.validate(self.tool_name, arguments or {})
-        try:
-            if self.timeout is None:
-                return self._call(kwargs)
-            return call_in_thread(functools.partial(self._call, kwargs), self.timeout,
-                                  self._timed_out)
-        except ToolError:
-            raise
-        except Exception as exc:
-            raise self._failure(exc) from exc
+        with observe_tool(self.tool_name, call_id):
+            try:
+                if self.timeout is None:
+                    return self._call(kwargs)
+                return call_in_thread(functools.partial(self._call, kwargs), self.timeout,
+                                      self._timed_out)
+            except ToolError:
+                raise
+            except Exception as exc:
+                raise self._failure(exc) from exc
 
-    async def ainvoke(self, arguments: Mapping[str, Any] | None = None) -> Any:
+    async def ainvoke(self, arguments: Mapping[str, Any] | None = None, *,
+                      call_id: str | None = None) -> Any:
         """Validate `arguments` and run the tool without blocking the event loop."""
         kwargs = self.arguments.validate(self.tool_name, arguments or {})
         scope = asyncio.timeout(self.timeout)
-        try:
-            async with scope:
-                return await self._arun(**kwargs)
-        except ToolError:
-            raise
-        except TimeoutError as exc:
-            if scope.expired():
-                raise self._timed_out() from None
-            raise self._failure(exc) from exc
-        except Exception as exc:
-            raise self._failure(exc) from exc
+        with observe_tool(self.tool_name, call_id):
+            try:
+                async with scope:
+                    return await self._arun(**kwargs)
+            except ToolError:
+                raise
+            except TimeoutError as exc:
+                if scope.expired():
+                    raise self._timed_out() from None
+                raise self._failure(exc) from exc
+            except Exception as exc:
+                raise self._failure(exc) from exc
 
     def _timed_out(self) -> ToolTimeoutError:
         return ToolTimeoutError("tool.timeout", tool=self.tool_name, timeout=self.timeout)

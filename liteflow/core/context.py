@@ -16,7 +16,7 @@ __all__ = ["Context", "NodeInterrupt", "RunInfo", "current_context", "interrupt_
 class RunInfo:
     """Facts of one run shared by every node call in it (built once per run)."""
 
-    __slots__ = ("answers", "asked", "branch", "bus", "deps", "flow", "parent", "plan",
+    __slots__ = ("answers", "asked", "branch", "bus", "deps", "flow", "hooks", "parent", "plan",
                  "run_id", "thread_id")
 
     def __init__(
@@ -45,6 +45,9 @@ class RunInfo:
         self.asked: dict[tuple[int, str, int, int], int] = {}
         # In a flow run as a node of another: that node's context, which asks for it.
         self.parent: Context | None = None
+        # Metrics and tracing (`liteflow.observability`), None when both are off: the
+        # engine then makes no call for them at all.
+        self.hooks: Any = None
 
 
 class NodeInterrupt(BaseException):

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .result import RunResult
 
 __all__ = [
+    "CheckpointSaved",
     "CustomEvent",
     "Event",
     "EventBus",
@@ -23,6 +24,8 @@ __all__ = [
     "NodeRetrying",
     "NodeStarted",
     "RunFinished",
+    "RunInterrupted",
+    "RunResumed",
     "RunStarted",
     "SuperStepEvent",
     "TokenEvent",
@@ -52,6 +55,33 @@ class RunFinished(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class RunInterrupted(Event):
+    """The run paused at questions (or breakpoints) before committing `superstep`."""
+
+    thread_id: str | None
+    superstep: int
+    interrupts: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RunResumed(Event):
+    """A run continues a thread from its last committed `superstep` (`resume()`)."""
+
+    thread_id: str | None
+    superstep: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointSaved(Event):
+    """Superstep `superstep` was handed to the checkpointer: `nbytes` encoded bytes, in
+    `duration` seconds (encoding and, with `durability="sync"`, the commit)."""
+
+    superstep: int
+    nbytes: int
+    duration: float
+
+
+@dataclass(frozen=True, slots=True)
 class NodeStarted(Event):
     node: str
     superstep: int
@@ -63,6 +93,11 @@ class NodeFinished(Event):
     superstep: int
     duration: float
     outputs: Mapping[str, Any]
+    attempts: int = 1
+    # The outputs came from the node cache, or from a call that finished before the run
+    # stopped (a crash or an interrupt) and was not run again.
+    cached: bool = False
+    restored: bool = False
 
 
 @dataclass(frozen=True, slots=True)

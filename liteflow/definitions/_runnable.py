@@ -151,10 +151,10 @@ class Runnable(Drawable, Generic[P, R]):
 
     async def arun(self, *args: P.args, **kwargs: P.kwargs) -> RunResult[R]:
         """Run to completion."""
-        from ..engine.runner import PregelRunner
+        from ..engine.loop import arun_plan
 
         inputs = self._inputs(args, kwargs)
-        return self._result(await PregelRunner(self.plan, self._options).run(inputs))
+        return self._result(await arun_plan(self.plan, self._options, inputs))
 
     def stream(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[Event]:
         """Yield the run's events as they happen (one `SuperStepEvent` per superstep);

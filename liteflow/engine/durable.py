@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..core.context import NodeInterrupt, interrupt_id
+from ..core.context import NodeInterrupt, RunInfo, interrupt_id
 from ..core.errors import (
     AmbiguousResumeError,
     CheckpointError,
@@ -26,6 +27,7 @@ from ..core.errors import (
     ResumeValueError,
     ThreadNotFinishedError,
 )
+from ..core.events import CheckpointSaved
 from ..core.merge import MergeConflict, UpdateStrategy, merge_writes, merger_for
 from ..core.result import NOTHING, Interrupt, Snapshot
 from ..core.state import State
@@ -136,6 +138,8 @@ class Durable:
             self.store, spec, serde=self.store.serde,
             durability=options.durability or "sync", node_names=plan.node_names)
         self.strategies = _strategies(plan)
+        # The run this records (set by the runner): told of every checkpoint saved.
+        self.run: RunInfo | None = None
 
     # -- opening ---------------------------------------------------------------------
 
@@ -386,9 +390,20 @@ class Durable:
         share = duration / max(1, len(ran))
         runs = [NodeRun(node.name, instances[i] if instances else 0, share)
                 for i, node in enumerate(ran)]
-        self.journal.step(superstep, "step", ops, active,
-                          {k: v for k, v in arrivals.items() if v}, runs, values=values,
-                          writers=writers)
+        run = self.run
+        watched = run is not None and (run.bus.active or run.hooks is not None)
+        started = time.perf_counter() if watched else 0.0
+        rec = self.journal.step(superstep, "step", ops, active,
+                                {k: v for k, v in arrivals.items() if v}, runs, values=values,
+                                writers=writers)
+        if watched:
+            assert run is not None
+            seconds = time.perf_counter() - started
+            nbytes = len(rec.writes) + len(rec.snapshot or b"")
+            if run.hooks is not None:
+                run.hooks.checkpoint_saved(superstep, nbytes, seconds)
+            if run.bus.active:
+                run.bus.emit(CheckpointSaved(run.flow, run.run_id, superstep, nbytes, seconds))
 
     def pending(self, superstep: int, node: PlanNode, instance: int,
                 out: Mapping[str, Any], duration: float | None = None) -> None:

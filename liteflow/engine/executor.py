@@ -40,10 +40,11 @@ class Executor(Protocol):
 class LocalExecutor:
     """The default executor: asyncio in this process.
 
-    A lone simple sync node runs inline (no thread hop). When several nodes share a
-    superstep, async nodes run concurrently as tasks and sync nodes run on a thread
-    pool, with a few workers pulling calls from one queue, so a thousand trivial
-    branches cost a handful of thread hops instead of a thousand.
+    Async nodes run as tasks and sync nodes on a thread pool, never on the event loop's
+    thread (the runner alone runs a lone sync node inline, where it owns the loop or
+    needs none). When several sync nodes share a superstep, a few workers pull calls
+    from one queue, so a thousand trivial branches cost a handful of thread hops
+    instead of a thousand.
     """
 
     def __init__(self, max_workers: int | None = None) -> None:
@@ -64,10 +65,11 @@ class LocalExecutor:
     async def execute(self, calls: Sequence[NodeCall]) -> list[dict[str, Any]]:
         if len(calls) == 1:
             call = calls[0]
+            # Sync work leaves the loop's thread: whoever waits on the loop (a caller of
+            # `arun`, a stream consumer, sibling tasks) keeps running meanwhile.
             if call.node.simple:
-                return [call.run_sync()]
-            # A lone sync node stays inline unless a timeout needs it on a thread.
-            return [await call.run(self.offload if call.node.timeout is not None else None)]
+                return [await self.offload(call.run_sync)]
+            return [await call.run(self.offload)]
         first = calls[0]
         return await self.run_parallel([call.node for call in calls],
                                        [call.kwargs for call in calls],

@@ -18,11 +18,12 @@ from tenacity import AsyncRetrying, RetryCallState
 from ..core.context import CallCell, Context, RunInfo, current_call
 from ..core.errors import NodeError, NodeInputError, NodeTimeoutError, NodeTypeError
 from ..core.events import NodeFailed, NodeFinished, NodeRetrying, NodeStarted
+from ..core.logger import log_node_failed, log_node_retrying
 from ..core.state import State
 from ..core.typecheck import describe_value
 from ..plan import PlanNode
 
-__all__ = ["NodeCall", "Offload", "check_outputs", "gather_inputs"]
+__all__ = ["NodeCall", "Offload", "check_outputs", "gather_inputs", "restored_call"]
 
 T = TypeVar("T")
 Offload = Callable[[Callable[[], T]], Awaitable[T]]
@@ -87,6 +88,8 @@ def call_simple(node: PlanNode, kwargs: dict[str, Any], superstep: int,
     """
     bus = run.bus
     started = _started(node, superstep, run) if bus.active else 0.0
+    hooks = run.hooks
+    handle = None if hooks is None else hooks.node_started(node.name, superstep, instance)
     if node.context_param is not None:
         kwargs[node.context_param] = Context(run, node.name, superstep, 1, instance)
     token = None
@@ -101,17 +104,26 @@ def call_simple(node: PlanNode, kwargs: dict[str, Any], superstep: int,
     cell.attempt = 1
     cell.instance = instance
     cell.busy = True
-    try:
-        out = node.fn(**kwargs)
-    except NodeTypeError:
+    try:  # (a `try` costs nothing until something is raised)
+        try:
+            out = node.fn(**kwargs)
+        except NodeTypeError:
+            raise
+        except Exception as exc:
+            out = NodeCall(node, kwargs, superstep, run, instance)._fallback_sync(exc)
+            if handle is not None:
+                handle = hooks.fell_back(handle)
+        finally:
+            cell.busy = False
+            if token is not None:
+                current_call.reset(token)
+        out = check_outputs(node, out, run.flow)
+    except BaseException as error:
+        if handle is not None:
+            hooks.node_ended(node.name, handle, 1, error)
         raise
-    except Exception as exc:
-        out = NodeCall(node, kwargs, superstep, run, instance)._fallback_sync(exc)
-    finally:
-        cell.busy = False
-        if token is not None:
-            current_call.reset(token)
-    out = check_outputs(node, out, run.flow)
+    if handle is not None:
+        hooks.node_ended(node.name, handle, 1)
     if started:
         _finished(node, superstep, run, started, out)
     return out
@@ -123,9 +135,29 @@ def _started(node: PlanNode, superstep: int, run: RunInfo) -> float:
 
 
 def _finished(node: PlanNode, superstep: int, run: RunInfo, started: float,
-              out: Mapping[str, Any]) -> None:
+              out: Mapping[str, Any], attempts: int = 1) -> None:
     run.bus.emit(NodeFinished(run.flow, run.run_id, node.name, superstep,
-                              time.perf_counter() - started, out))
+                              time.perf_counter() - started, out, attempts))
+
+
+def restored_call(node: PlanNode, superstep: int, run: RunInfo, instance: int,
+                  out: Mapping[str, Any]) -> None:
+    """Tell listeners and hooks of a call whose outputs were kept from before the run
+    stopped (it does not run again)."""
+    if run.bus.active:
+        run.bus.emit(NodeFinished(run.flow, run.run_id, node.name, superstep, 0.0, out, 0,
+                                  restored=True))
+    if run.hooks is not None:
+        run.hooks.node_restored(node.name, superstep, instance)
+
+
+def cached_call(node: PlanNode, superstep: int, run: RunInfo, out: Mapping[str, Any]) -> None:
+    """Tell listeners and hooks of a call answered from the node cache (it did not run)."""
+    if run.bus.active:
+        run.bus.emit(NodeFinished(run.flow, run.run_id, node.name, superstep, 0.0, out, 0,
+                                  cached=True))
+    if run.hooks is not None:
+        run.hooks.node_cached(node.name)
 
 
 class NodeCall:
@@ -164,26 +196,39 @@ class NodeCall:
         node = self.node
         run = self.run_info
         started = self._started() if run.bus.active else 0.0
+        hooks = run.hooks
+        handle = None if hooks is None else hooks.node_started(node.name, self.superstep,
+                                                               self.instance)
         policy = node.retry
         attempt = 1
         try:
-            if policy is None:
-                out = await self._attempt(1, offload)
-            else:
-                retrying = AsyncRetrying(stop=policy.stop, wait=policy.wait, retry=policy.retry,
-                                         reraise=True, sleep=asyncio.sleep,
-                                         before_sleep=self._before_sleep)
-                async for trial in retrying:
-                    with trial:
-                        attempt = trial.retry_state.attempt_number
-                        out = await self._attempt(attempt, offload)
-        except NodeTypeError:
+            try:
+                if policy is None:
+                    out = await self._attempt(1, offload)
+                else:
+                    retrying = AsyncRetrying(stop=policy.stop, wait=policy.wait,
+                                             retry=policy.retry, reraise=True,
+                                             sleep=asyncio.sleep,
+                                             before_sleep=self._before_sleep)
+                    async for trial in retrying:
+                        with trial:
+                            attempt = trial.retry_state.attempt_number
+                            out = await self._attempt(attempt, offload)
+            except NodeTypeError:
+                raise
+            except Exception as exc:
+                out = await self._fallback(exc, attempt)
+                if handle is not None:
+                    handle = hooks.fell_back(handle)
+            out = check_outputs(node, out, run.flow)
+        except BaseException as error:
+            if handle is not None:
+                hooks.node_ended(node.name, handle, attempt, error)
             raise
-        except Exception as exc:
-            out = await self._fallback(exc, attempt)
-        out = check_outputs(node, out, run.flow)
+        if handle is not None:
+            hooks.node_ended(node.name, handle, attempt)
         if started:
-            self._finished(started, out)
+            self._finished(started, out, attempt)
         return out
 
     async def _attempt(self, attempt: int, offload: Offload[Any] | None) -> Any:
@@ -218,13 +263,18 @@ class NodeCall:
             current_call.reset(token)
 
     def _before_sleep(self, state: RetryCallState) -> None:
-        bus = self.run_info.bus
-        if bus.active and state.outcome is not None:
-            error = state.outcome.exception()
-            wait = state.next_action.sleep if state.next_action is not None else 0.0
-            bus.emit(NodeRetrying(self.run_info.flow, self.run_info.run_id, self.node.name,
-                                  self.superstep, state.attempt_number, wait,
-                                  error or RuntimeError()))
+        run = self.run_info
+        if state.outcome is None:
+            return
+        error = state.outcome.exception() or RuntimeError()
+        wait = state.next_action.sleep if state.next_action is not None else 0.0
+        log_node_retrying(run.flow, self.node.name, self.superstep, state.attempt_number,
+                          wait, error)
+        if run.hooks is not None:
+            run.hooks.node_retrying(self.node.name, state.attempt_number, wait, error)
+        if run.bus.active:
+            run.bus.emit(NodeRetrying(run.flow, run.run_id, self.node.name, self.superstep,
+                                      state.attempt_number, wait, error))
 
     async def _fallback(self, exc: Exception, attempts: int) -> Any:
         fallback = self.node.fallback
@@ -250,6 +300,7 @@ class NodeCall:
 
     def _failure(self, exc: BaseException, attempts: int) -> NodeError:
         run = self.run_info
+        log_node_failed(run.flow, self.node.name, self.superstep, attempts, exc)
         if run.bus.active:
             run.bus.emit(NodeFailed(run.flow, run.run_id, self.node.name, self.superstep,
                                     attempts, exc))
@@ -259,8 +310,8 @@ class NodeCall:
     def _started(self) -> float:
         return _started(self.node, self.superstep, self.run_info)
 
-    def _finished(self, started: float, out: Mapping[str, Any]) -> None:
-        _finished(self.node, self.superstep, self.run_info, started, out)
+    def _finished(self, started: float, out: Mapping[str, Any], attempts: int = 1) -> None:
+        _finished(self.node, self.superstep, self.run_info, started, out, attempts)
 
 
 async def _to_thread(call: Callable[[], T]) -> T:

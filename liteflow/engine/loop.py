@@ -10,7 +10,10 @@ says `asyncio`.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import os
+import threading
 from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,7 +25,8 @@ if TYPE_CHECKING:
     from ..plan import Plan
     from .options import RunOptions
 
-__all__ = ["loop_factory", "new_event_loop", "no_running_loop", "run_coroutine", "run_plan"]
+__all__ = ["arun_plan", "loop_factory", "new_event_loop", "no_running_loop", "run_coroutine",
+           "run_plan"]
 
 T = TypeVar("T")
 
@@ -89,7 +93,33 @@ def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any] |
         return runner.run_blocking(inputs, resume=resume, allow_code_change=allow_code_change,
                                    value=value)
     return run_coroutine(runner.run(inputs, resume=resume, allow_code_change=allow_code_change,
-                                    value=value))
+                                    value=value, exclusive=True))
+
+
+async def arun_plan(plan: Plan, options: RunOptions | None,
+                    inputs: Mapping[str, Any] | None) -> RunResult[Any]:
+    """`await` a run of `plan` without ever running a sync node on the caller's loop.
+
+    A plan of simple sync nodes needs no loop: it runs on one worker thread as a whole
+    (one thread hop for the run, not one per superstep) while the caller's loop stays
+    free. Cancelling the caller stops it before its next superstep.
+    """
+    from .runner import PregelRunner
+
+    runner = PregelRunner(plan, options)
+    if not runner.runs_without_loop:
+        return await runner.run(inputs)
+    stop = threading.Event()
+    call = functools.partial(runner.run_blocking, inputs, stop=stop)
+    loop = asyncio.get_running_loop()
+    done = loop.run_in_executor(None, contextvars.copy_context().run, call)
+    try:
+        return await asyncio.shield(done)
+    except asyncio.CancelledError:
+        stop.set()
+        # The run's own outcome (its CancelledError) is of no interest any more.
+        done.add_done_callback(lambda f: f.cancelled() or f.exception())
+        raise
 
 
 _DEFAULT_POLICY = asyncio.DefaultEventLoopPolicy

@@ -20,7 +20,7 @@ Durability = Literal["sync", "async", "exit"]
 
 # Options declared by the run surface whose features are not built yet: accepted names,
 # refused values (anything but the default), so nothing is silently ignored.
-_NOT_BUILT = ("max_concurrency", "metrics", "tracing")
+_NOT_BUILT = ("max_concurrency",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,19 @@ def _check(name: str, value: Any) -> None:
     if name == "on_event" and not callable(value) and not (
             isinstance(value, Sequence) and all(callable(v) for v in value)):
         raise FlowDefinitionError("error.config_value", option=name, value=value)
+    if name in ("metrics", "tracing") and not isinstance(value, bool):
+        raise FlowDefinitionError("error.config_value", option=name, value=value)
+    if name == "tracing" and value:
+        _check_otel()
     if name == "durability" and value not in ("sync", "async", "exit"):
         raise FlowDefinitionError("error.config_value", option=name, value=value)
     if name == "thread_id" and (not isinstance(value, str) or not value):
         raise FlowDefinitionError("error.config_value", option=name, value=value)
+
+
+def _check_otel() -> None:
+    """`tracing=True` needs the OpenTelemetry API (`liteflow[otel]`): say so now."""
+    try:
+        import opentelemetry.trace  # noqa: F401
+    except ImportError:
+        raise FlowDefinitionError("error.tracing_needs_otel") from None

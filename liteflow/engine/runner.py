@@ -9,13 +9,15 @@ it runs and the keys they write, never to the size of the graph or of the state.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.context import CallCell, Context, NodeInterrupt, RunInfo, current_call
+from ..core.context import CallCell, Context, NodeInterrupt, RunInfo, current_call, run_of
 from ..core.errors import (
     CheckpointError,
     FlowInputError,
@@ -25,19 +27,34 @@ from ..core.errors import (
     StateConflictError,
     SuperstepLimitError,
 )
-from ..core.events import EventBus, EventListener, RunFinished, RunStarted, SuperStepEvent
-from ..core.logger import log_run_finished, log_run_started
+from ..core.events import (
+    EventBus,
+    EventListener,
+    RunFinished,
+    RunInterrupted,
+    RunResumed,
+    RunStarted,
+    SuperStepEvent,
+)
+from ..core.logger import (
+    log_run_failed,
+    log_run_finished,
+    log_run_interrupted,
+    log_run_resumed,
+    log_run_started,
+)
 from ..core.merge import MergeConflict, merge_writes
 from ..core.messages import use_language
 from ..core.result import NOTHING, Interrupt, RunResult
 from ..core.state import State
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_value
+from ..observability._hooks import hooks_for
 from ..plan import Plan, PlanNode
 from .cache import NodeCache, process_cache
 from .durable import BREAK_SEQ, Durable
 from .executor import Executor, LocalExecutor, Record, StepInterrupted
-from .invoke import NodeCall, call_simple, gather_inputs
+from .invoke import NodeCall, cached_call, call_simple, gather_inputs, restored_call
 from .options import RunOptions
 from .routing import next_active
 
@@ -85,15 +102,17 @@ class PregelRunner:
 
     def run_blocking(self, inputs: Mapping[str, Any] | None, *, resume: bool = False,
                      allow_code_change: bool = False, value: Any = NOTHING,
-                  parent: Context | None = None) -> RunResult[Any]:
+                  parent: Context | None = None, stop: threading.Event | None = None
+                     ) -> RunResult[Any]:
         """`run` in the calling thread, without an event loop (see `runs_without_loop`).
 
         Nothing in such a run awaits anything pending: parallel supersteps block on the
-        pool instead, so the coroutine completes on its first step.
+        pool instead, so the coroutine completes on its first step. `stop`: once set, the
+        run stops (`CancelledError`) before its next superstep.
         """
         assert self.runs_without_loop
         coro = self.run(inputs, blocking=True, resume=resume, allow_code_change=allow_code_change,
-                        value=value)
+                        value=value, stop=stop)
         try:
             coro.send(None)
         except StopIteration as done:
@@ -106,7 +125,8 @@ class PregelRunner:
                   listeners: Sequence[EventListener] = (),
                   blocking: bool = False, resume: bool = False,
                   allow_code_change: bool = False, value: Any = NOTHING,
-                  parent: Context | None = None) -> RunResult[Any]:
+                  parent: Context | None = None, exclusive: bool = False,
+                  stop: threading.Event | None = None) -> RunResult[Any]:
         """Run the plan from its entries with `inputs` as the initial state.
 
         With a checkpointer: a new thread, a new turn of a completed one, or (`resume`)
@@ -114,6 +134,10 @@ class PregelRunner:
         answering the question(s) it stopped at. `parent`: the context of the node that runs
         this plan as a subflow (its questions are asked through it).
         `blocking`: parallel supersteps block the calling thread (see `run_blocking`).
+        `exclusive`: the run owns its event loop (the private loop of a sync `run()`), so
+        nobody waits on it and sync nodes may run on its thread; otherwise they always
+        leave the loop's thread (the caller of `arun`, a stream consumer or the other
+        nodes of a parent superstep keep running).
         """
         with use_language(self.options.language):
             run_id = uuid.uuid4().hex
@@ -141,14 +165,25 @@ class PregelRunner:
             run.answers = answers
             if parent is not None:
                 run.parent = parent
+            hooks = run.hooks = hooks_for(self.options.metrics, self.options.tracing,
+                                          None if parent is None else run_of(parent).hooks)
+            if durable is not None:
+                durable.run = run
             started = time.perf_counter()
-            log_run_started(run.flow)
+            log_run_started(run.flow, run_id)
+            if resume:
+                log_run_resumed(run.flow, first, run.thread_id, run_id)
+            if hooks is not None:
+                hooks.run_started(run.flow, run_id, run.thread_id, self.plan.version,
+                                  self.plan.fingerprint, first if resume else None)
             if bus.active:
-                bus.emit(RunStarted(run.flow, run.run_id, run.thread_id, dict(values)))
+                bus.emit(RunStarted(run.flow, run.run_id, run.thread_id, dict(values), first))
+                if resume:
+                    bus.emit(RunResumed(run.flow, run_id, run.thread_id, first))
             try:
                 if not point.interrupts:  # questions still waiting: nothing can run yet
                     await self.advance(point, run, blocking=blocking, durable=durable,
-                                       restored=restored)
+                                       restored=restored, exclusive=exclusive, stop=stop)
                 paused = bool(point.interrupts)
                 output = collect_outputs(self.plan, values, partial=paused)
                 if durable is not None:
@@ -156,19 +191,34 @@ class PregelRunner:
             except BaseException as error:
                 if durable is not None:
                     durable.abandon(error)
+                if isinstance(error, Exception):
+                    log_run_failed(run.flow, time.perf_counter() - started, error, run_id)
+                if hooks is not None:
+                    hooks.run_finished("failed", point.superstep - first, error)
                 raise
+            if paused:
+                log_run_interrupted(run.flow, point.superstep + 1,
+                                    [i.id for i in point.interrupts], run_id)
+                if bus.active:
+                    bus.emit(RunInterrupted(run.flow, run_id, run.thread_id,
+                                            point.superstep + 1, point.interrupts))
+            duration = time.perf_counter() - started
             result = RunResult(
                 output=output,
                 final_state=State(values),
                 supersteps=point.superstep - first,
                 status="interrupted" if paused else "completed",
                 interrupt=point.interrupts[0].payload if paused else None,
-                duration=time.perf_counter() - started,
+                duration=duration,
                 run_id=run.run_id,
                 thread_id=run.thread_id,
                 interrupts=point.interrupts,
+                metrics=None if hooks is None else hooks.result(point.superstep - first,
+                                                                duration),
             )
-            log_run_finished(run.flow, result.duration)
+            if hooks is not None:
+                hooks.run_finished(result.status, result.supersteps, None)
+            log_run_finished(run.flow, result.duration, run_id, result.supersteps)
             if bus.active:
                 bus.emit(RunFinished(run.flow, run.run_id, result))
             return result
@@ -228,6 +278,7 @@ class PregelRunner:
                 found = restored.get((ran[i].index, instances[i]))
                 if found is not None:
                     outs[i] = found
+                    restored_call(ran[i], superstep, run, instances[i], found)
         cached: dict[int, str] = {}  # call → its cache key, for calls of cached nodes
         if self._caches:
             cache = self._cache(durable)
@@ -243,6 +294,7 @@ class PregelRunner:
                 else:
                     outs[i] = hit
                     del cached[i]
+                    cached_call(ran[i], superstep, run, hit)
             todo = kept
         record: Record | None = None
         if durable is not None:
@@ -317,24 +369,27 @@ class PregelRunner:
 
     async def advance(self, point: Checkpoint, run: RunInfo, *, blocking: bool = False,
                       durable: Durable | None = None,
-                      restored: Mapping[tuple[int, int], dict[str, Any]] | None = None) -> None:
+                      restored: Mapping[tuple[int, int], dict[str, Any]] | None = None,
+                      exclusive: bool = False, stop: threading.Event | None = None) -> None:
         """Run supersteps from `point` until no node is active, updating `point` in place.
 
         `durable`: commits every superstep before it is applied (see `engine.durable`);
         `restored`: outputs of calls of the first superstep that finished before the run
-        stopped; `blocking`: see `run_blocking`.
+        stopped; `blocking`: see `run_blocking`; `exclusive`: see `run`.
         """
         # One cell for the inline calls of this run (see `CallCell`).
         cell = CallCell()
         token = current_call.set(cell)
         try:
-            await self._advance(point, run, cell, blocking, durable, restored or {})
+            await self._advance(point, run, cell, blocking, durable, restored or {},
+                                blocking or exclusive, stop)
         finally:
             current_call.reset(token)
 
     async def _advance(self, point: Checkpoint, run: RunInfo, cell: CallCell, blocking: bool,
                        durable: Durable | None,
-                       restored: Mapping[tuple[int, int], dict[str, Any]]) -> None:
+                       restored: Mapping[tuple[int, int], dict[str, Any]],
+                       exclusive: bool, halt: threading.Event | None) -> None:
         plan = self.plan
         nodes = plan.nodes
         mergers = plan.mergers
@@ -342,12 +397,15 @@ class PregelRunner:
         limit = point.superstep + self.max_supersteps
         execute = self.executor.execute
         bus = run.bus
+        # Only tracing needs to hear of supersteps (metrics count them from the result).
+        hooks = run.hooks if run.hooks is not None and run.hooks.tracing is not None else None
         flow = plan.name
         values = point.values
         arrivals = point.arrivals
-        # The local executor runs a lone simple node inline anyway; calling it
-        # directly skips a coroutine per superstep.
-        inline = isinstance(self.executor, LocalExecutor)
+        # Where nobody waits on this thread's loop, a lone sync node of the local executor
+        # runs right here (no coroutine, no thread hop); anywhere else it leaves the loop.
+        local = self.executor if isinstance(self.executor, LocalExecutor) else None
+        inline = exclusive and local is not None
         active = point.active
         superstep = point.superstep
         breaks = self._breakpoints()
@@ -356,6 +414,8 @@ class PregelRunner:
                                   method="interrupt_before/interrupt_after")
         last: tuple[int, ...] = ()  # the nodes of the last superstep this call ran
         while active:
+            if halt is not None and halt.is_set():
+                raise asyncio.CancelledError  # the caller of `arun` gave up (see `loop`)
             if breaks is not None:
                 stop = breaks.due(last, active, superstep + 1, run.answers)
                 if stop:
@@ -368,6 +428,8 @@ class PregelRunner:
                                           state=State(dict(values)))
             superstep += 1
             step_started = time.perf_counter() if bus.active or durable else 0.0
+            if hooks is not None:
+                hooks.step_started(superstep, [nodes[i].name for i in active])
 
             # 1. Calls: each active node gets only its declared inputs.
             seen: dict[int, dict[str, Any]] | None = None
@@ -381,6 +443,7 @@ class PregelRunner:
                     kept = restored.get((node.index, 0)) if restored else None
                     if kept is not None:
                         ran, outs = [node], [kept]
+                        restored_call(node, superstep, run, 0, kept)
                     elif inline and node.simple:
                         out = call_simple(node, kwargs, superstep, run, cell)
                         if node.plain_next is not None:
@@ -394,12 +457,19 @@ class PregelRunner:
                             completed: tuple[int, ...] = active
                             active = point.active = node.plain_next
                             point.superstep = superstep
+                            if hooks is not None:
+                                hooks.step_finished(tuple(staged))
                             if bus.active:
                                 self._step_event(run, superstep, completed, tuple(staged),
                                                  step_started)
                             last = completed
                             continue
                         ran, outs = [node], [out]
+                    elif inline:  # async, or with retries or a timeout (that one on a thread)
+                        call = NodeCall(node, kwargs, superstep, run)
+                        assert local is not None
+                        offload = local.offload if node.timeout is not None else None
+                        ran, outs = [node], [await call.run(offload)]
                     else:
                         ran, outs = [node], await execute([NodeCall(node, kwargs, superstep, run)])
                 else:
@@ -435,6 +505,8 @@ class PregelRunner:
             point.active = active
             point.superstep = superstep
             last = completed
+            if hooks is not None:
+                hooks.step_finished(tuple(staged))
             if bus.active:
                 self._step_event(run, superstep, completed, tuple(staged), step_started)
 

@@ -98,3 +98,17 @@ def test_bad_cache_options_are_refused() -> None:
         NodeConfig(cache="yes")  # type: ignore[arg-type]
     with pytest.raises(FlowDefinitionError, match="ttl"):
         CachePolicy(ttl=0)
+
+
+def test_a_hit_is_a_node_finished_event_marked_cached_and_counted() -> None:
+    from liteflow import NodeFinished
+
+    calls.clear()
+    seen: list[NodeFinished] = []
+    app = 翻译流程.with_options(
+        on_event=lambda e: seen.append(e) if isinstance(e, NodeFinished) else None,
+        metrics=True)
+    app.run(原文="事件")
+    second = app.run(原文="事件")
+    assert [e.cached for e in seen] == [False, True] and calls == ["事件"]
+    assert second.metrics.nodes["翻译"].cached == 1

@@ -39,7 +39,6 @@ def _workflow() -> Workflow:
 @pytest.mark.parametrize("make", [lambda: 计算, _workflow], ids=["flow", "workflow"])
 @pytest.mark.parametrize(("option", "value"), [
     ("max_concurrency", 2),
-    ("metrics", True), ("tracing", True),
 ])
 def test_an_option_that_is_not_built_is_refused_by_name(make: object, option: str,
                                                         value: object) -> None:

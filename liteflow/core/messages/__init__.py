@@ -44,6 +44,7 @@ def _load() -> dict[str, Msg]:
         _components,
         _core,
         _executors,
+        _observability,
         _replies,
         _runs,
         _ui,
@@ -52,7 +53,7 @@ def _load() -> dict[str, Msg]:
     catalog: dict[str, Msg] = {}
     for part in (_core.MESSAGES, _compiler.MESSAGES, _cli.MESSAGES, _components.MESSAGES,
                  _replies.MESSAGES, _checkpoint.MESSAGES, _runs.MESSAGES, _ui.MESSAGES,
-                 _executors.MESSAGES, _cli_tools.MESSAGES):
+                 _executors.MESSAGES, _cli_tools.MESSAGES, _observability.MESSAGES):
         for key, msg in part.items():
             if key in catalog:
                 raise RuntimeError(f"duplicate message id {key!r}")
