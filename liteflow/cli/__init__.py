@@ -21,7 +21,7 @@ from ..core.messages import normalize_language, text, use_language
 __all__ = ["common_options", "main"]
 
 # Subcommand modules, in the order `--help` lists them.
-_COMMANDS = ("check", "graph", "run", "demo", "ui")
+_COMMANDS = ("check", "graph", "run", "threads", "demo", "ui")
 
 
 # argparse's own section headings, and their catalog entries.

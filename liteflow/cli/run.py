@@ -47,8 +47,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                                    description=text("cli.run_help"))
     parser.add_argument("target", metavar="path.py[:flow]", help=text("cli.run_option_target"))
     add_input_options(parser, suppress=True)
+    add_thread_options(parser, required=False)
     add_metrics_option(parser)
     parser.set_defaults(handler=run_command)
+
+
+def add_thread_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    """`--checkpointer URL --thread ID`: run on a durable thread."""
+    parser.add_argument("--checkpointer", metavar="URL", required=required,
+                        default=None, help=text("cli.option_checkpointer"))
+    parser.add_argument("--thread", metavar="ID", required=required, default=None,
+                        help=text("cli.option_thread"))
 
 
 def add_input_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -137,10 +146,13 @@ def _hints(target: Target) -> dict[str, Any]:
 
 
 def execute(target: Target, inputs: Mapping[str, Any],
-            listener: EventListener | None) -> RunResult[Any]:
-    """Run any kind of target with `inputs`, sending events to `listener`."""
+            listener: EventListener | None, answer: Any = None) -> RunResult[Any]:
+    """Run any kind of target with `inputs`, sending events to `listener` (with `answer`,
+    resume its thread instead, `NOTHING` meaning no answer)."""
     if isinstance(target, Runnable):
         runnable = target if listener is None else target.with_options(on_event=listener)
+        if answer is not None:
+            return runnable.resume(answer)
         return runnable.run(**inputs)
     engine = PregelEngine(target, inputs, on_event=listener)
     engine.execute()
@@ -148,7 +160,21 @@ def execute(target: Target, inputs: Mapping[str, Any],
     return engine.result
 
 
-def _main(args: argparse.Namespace, spec: str, *, show_state: bool) -> int:
+def on_thread(target: Target, args: argparse.Namespace) -> Target:
+    """`target` configured with `--checkpointer`/`--thread`, if they were given."""
+    url = getattr(args, "checkpointer", None)
+    thread = getattr(args, "thread", None)
+    if url is None and thread is None:
+        return target
+    if url is None:
+        raise UsageError("cli.thread_needs_checkpointer")
+    if not isinstance(target, Runnable):
+        raise UsageError("cli.thread_needs_runnable", name=target.name)
+    return target.with_options(checkpointer=url, thread_id=thread)
+
+
+def _main(args: argparse.Namespace, spec: str, *, show_state: bool,
+          answer: Any = None) -> int:
     verbose = bool(getattr(args, "verbose", False))
     as_json = bool(getattr(args, "json", False))
     out = Console(highlight=False)
@@ -157,7 +183,7 @@ def _main(args: argparse.Namespace, spec: str, *, show_state: bool) -> int:
     path, name = split_target(spec)
     try:
         module = load_module(path)
-        target = with_metrics(find_target(module, path, name)[1], args)
+        target = on_thread(with_metrics(find_target(module, path, name)[1], args), args)
         inputs = parse_inputs(getattr(args, "inputs", None), getattr(args, "input_json", None),
                               _hints(target))
     except LiteflowError as exc:
@@ -176,7 +202,7 @@ def _main(args: argparse.Namespace, spec: str, *, show_state: bool) -> int:
                 status = stack.enter_context(
                     spinner.status(text("cli.run_running", flow=target.name)))
                 listener = StatusLine(status, target.name)
-            result = execute(target, inputs, listener)
+            result = execute(target, inputs, listener, answer)
     except FlowInputError as exc:
         return _fail(exc, verbose, EXIT_USAGE)
     except LiteflowError as exc:
@@ -194,7 +220,11 @@ def _main(args: argparse.Namespace, spec: str, *, show_state: bool) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=jsonable))
         return 0
     if result.status == "interrupted":
-        out.print(text("cli.run_paused", flow=target.name, payload=result.interrupt))
+        for asked in result.interrupts:
+            out.print(text("cli.waiting", flow=target.name, id=asked.id, node=asked.node,
+                           payload=asked.payload))
+        out.print(text("cli.resume_hint"), style="dim")
+        return 0
     values = result.final_state if state_only else result.output
     title = text("cli.run_final_state" if state_only else "cli.run_outputs")
     out.print(mapping_table(title, values))
@@ -217,6 +247,9 @@ def _summary(target: Target, result: RunResult[Any]) -> dict[str, Any]:
         "duration": round(result.duration, 6),
         "run_id": result.run_id,
         "interrupt": result.interrupt,
+        "interrupts": [{"id": i.id, "node": i.node, "payload": i.payload,
+                        "superstep": i.superstep} for i in result.interrupts],
+        "thread_id": result.thread_id,
     }
 
 

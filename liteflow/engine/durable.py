@@ -265,7 +265,8 @@ class Durable:
         return self.journal.load()
 
     def _checked(self, asked: StoredInterrupt, answer: Any) -> Any:
-        expect = _expected(asked.payload)
+        node = self.plan.nodes[asked.node]
+        expect = _expected(asked.payload, getattr(node.fn, "__module__", None))
         if expect is None:
             return answer
         ok, fixed = _fits(expect, answer)
@@ -481,17 +482,23 @@ def _question(stored: Any) -> Any:
     return stored.get("question") if isinstance(stored, dict) and "question" in stored else stored
 
 
-def _expected(stored: Any) -> Any:
+def _expected(stored: Any, node_module: str | None) -> Any:
+    """The answer type named by a stored question, among the modules already loaded: its
+    own module, else the asking node's (a module loaded from a path has another name in
+    another process)."""
     import sys
 
     path = stored.get("expect") if isinstance(stored, dict) else None
     if not isinstance(path, str):
         return None
     module, _, qualname = path.partition(":")
-    found: Any = sys.modules.get(module)
-    for part in qualname.split("."):
-        found = getattr(found, part, None)
-    return found
+    for name in (module, node_module):
+        found: Any = sys.modules.get(name) if name else None
+        for part in qualname.split("."):
+            found = getattr(found, part, None)
+        if found is not None:
+            return found
+    return None
 
 
 def _schema(expect: Any) -> Any:

@@ -39,6 +39,7 @@ def _load() -> dict[str, Msg]:
     from . import (
         _checkpoint,
         _cli,
+        _cli_threads,
         _cli_tools,
         _compiler,
         _components,
@@ -53,7 +54,8 @@ def _load() -> dict[str, Msg]:
     catalog: dict[str, Msg] = {}
     for part in (_core.MESSAGES, _compiler.MESSAGES, _cli.MESSAGES, _components.MESSAGES,
                  _replies.MESSAGES, _checkpoint.MESSAGES, _runs.MESSAGES, _ui.MESSAGES,
-                 _executors.MESSAGES, _cli_tools.MESSAGES, _observability.MESSAGES):
+                 _executors.MESSAGES, _cli_tools.MESSAGES, _observability.MESSAGES,
+                 _cli_threads.MESSAGES):
         for key, msg in part.items():
             if key in catalog:
                 raise RuntimeError(f"duplicate message id {key!r}")
