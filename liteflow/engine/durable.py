@@ -138,6 +138,10 @@ class Durable:
             self.store, spec, serde=self.store.serde,
             durability=options.durability or "sync", node_names=plan.node_names)
         self.strategies = _strategies(plan)
+        from ..checkpoint import NodeRun, delta_ops
+
+        # Looked up once: `step` runs at every superstep.
+        self._records = (NodeRun, delta_ops)
         # The run this records (set by the runner): told of every checkpoint saved.
         self.run: RunInfo | None = None
 
@@ -384,8 +388,7 @@ class Durable:
              arrivals: Mapping[int, set[int]], instances: Sequence[int] | None,
              duration: float) -> None:
         """Commit superstep `superstep` (its writes not yet applied to `values`)."""
-        from ..checkpoint import NodeRun, delta_ops
-
+        NodeRun, delta_ops = self._records
         ops = delta_ops(self.strategies, values, outs, staged)
         writers = {key: node.name for node, out in zip(ran, outs, strict=True) for key in out}
         share = duration / max(1, len(ran))
