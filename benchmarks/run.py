@@ -291,7 +291,7 @@ def plan_jobs(
                 continue
             w = WORKLOADS[name]
             cell_runs = min(runs, w.max_runs or runs)
-            if r >= cell_runs:
+            if r >= cell_runs or (quick and not w.in_quick):
                 continue
             size = w.quick_size if quick else w.full_size
             jobs += [Job(impl, name, size, r, cell_runs) for impl in impls
@@ -530,7 +530,14 @@ def render(session: Session) -> str:
         f"- Date: {session.date}",
         f"- Machine: {m.get('cpu', '?')}, {m['cores']} cores, {m.get('memory', '?')} RAM; "
         f"{m['os']}; load average (1, 5, 15 min) {session.load_before} at the start,"
-        f" {session.load_after} at the end",
+        f" {session.load_after} at the end"
+        + (
+            "; 1-minute load after each measurement: median"
+            f" {statistics.median(session.loads):.1f},"
+            f" {min(session.loads):.1f}–{max(session.loads):.1f}"
+            if session.loads
+            else ""
+        ),
         f"- Python {m['python']}",
         f"- {impl_version(session, 'liteflow')}"
         + (f" (commit {commit})" if commit else " (work tree)")
@@ -578,7 +585,7 @@ def render(session: Session) -> str:
         "",
         "```sh",
         "bash benchmarks/setup_langgraph.sh   # once: LangGraph in benchmarks/.venv-langgraph",
-        "python benchmarks/run.py             # about 5 minutes on 2 cores",
+        "python benchmarks/run.py             # about 15 minutes on 2 cores",
         "python benchmarks/child.py --impl liteflow --workload chain --size 1000 --profile 25",
         "python benchmarks/timeline.py --variant liteflow   # async_io, phase by phase",
         "```",

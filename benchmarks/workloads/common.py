@@ -50,6 +50,8 @@ class Workload:
     max_runs: int | None = None
     #: Runs write a database: the child also measures its size and the read-back.
     durable: bool = False
+    #: Part of the quick (smoke) mode; variants that exercise no new code path are not.
+    in_quick: bool = True
 
 
 def _check_chain(state: Mapping[str, Any], n: int) -> None:
@@ -196,6 +198,7 @@ WORKLOADS: dict[str, Workload] = {
             impls=("liteflow",),
             max_runs=3,
             durable=True,
+            in_quick=False,
         ),
         Workload(
             "durable_tiny",
