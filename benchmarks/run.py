@@ -816,6 +816,22 @@ def render_durable(session: Session, name: str) -> list[str]:
             ratio(median_or_none(per_unit), lf),
         ]
         lines.append(f"| {label} | " + " | ".join(row) + " |")
+    fsync = median_or_none(values(session, "liteflow", "durable_append_fsync",
+                                  workload_size(session, "durable_append_fsync"), "per_unit_us"))
+    if name == "durable_append" and fsync is not None:
+        against = []
+        for workload, label in (("durable_append", "SqliteSaver"),
+                                ("durable_append_delta", "`DeltaChannel`")):
+            lg = median_or_none(values(session, "langgraph", workload,
+                                       workload_size(session, workload), "per_unit_us"))
+            if lg is not None:
+                against.append(f"{ratio(lg, fsync)} faster than {label}")
+        if against:
+            lines += [
+                "",
+                "With an fsync per commit on both sides (liteflow `fsync=True`, LangGraph's"
+                " default), liteflow is " + " and ".join(against) + " per superstep.",
+            ]
     sync_names = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
     lg_sync = ", ".join(sync_names.get(int(x), str(x)) for x in sorted(synchronous)) or "?"
     lines += [
