@@ -585,7 +585,7 @@ def render(session: Session) -> str:
         "",
         "```sh",
         "bash benchmarks/setup_langgraph.sh   # once: LangGraph in benchmarks/.venv-langgraph",
-        "python benchmarks/run.py             # about 15 minutes on 2 cores",
+        "python benchmarks/run.py             # 30 minutes on 2 busy cores",
         "python benchmarks/child.py --impl liteflow --workload chain --size 1000 --profile 25",
         "python benchmarks/timeline.py --variant liteflow   # async_io, phase by phase",
         "```",
