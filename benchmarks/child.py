@@ -30,7 +30,15 @@ ROOT = os.path.dirname(HERE)
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from workloads.common import WORKLOADS  # noqa: E402
+from workloads.common import (  # noqa: E402
+    WORKLOADS,
+    checkpoint_wal,
+    db_files_bytes,
+    remove_db,
+)
+
+#: Read-backs of a durable thread after the first one; the best is reported.
+READ_REPEAT = 3
 
 
 def _rss_bytes() -> int:
@@ -138,14 +146,19 @@ def _measure_runs(
     budget: float,
     profile: int,
     out: dict[str, Any],
-) -> None:
+) -> Any:
+    """The first and the warm runs; returns the last run's result for durable workloads
+    (whose database is kept for `_measure_storage`; the others' are deleted)."""
     runner = getattr(mod, f"run_{workload}")
+    durable = WORKLOADS[workload].durable
     built = out.pop("_built")
     gc.collect()
     # For big_state the traced run of _measure_memory came first; this is its first untraced run.
     out["first_run_s"], raw = _timed(lambda: runner(built))
     _check(mod, workload, size, raw)
     out["supersteps_reported"] = mod.supersteps(raw)
+    if durable:
+        remove_db(raw.path)
     del raw
     profiler = None
     if profile:
@@ -154,7 +167,11 @@ def _measure_runs(
         profiler = cProfile.Profile()
     times: list[float] = []
     cpu_times: list[float] = []
+    last = None
     for _ in range(repeat):
+        if last is not None:
+            remove_db(last.path)
+            last = None
         gc.collect()
         if profiler is not None:
             profiler.enable()
@@ -165,6 +182,8 @@ def _measure_runs(
             profiler.disable()
         times.append(elapsed)
         _check(mod, workload, size, raw)
+        if durable:
+            last = raw
         del raw
         if sum(times) >= budget:
             break
@@ -174,6 +193,35 @@ def _measure_runs(
     out["runs_s"] = times
     out["run_s"] = min(times)
     out["cpu_s"] = min(cpu_times)
+    out["_built"] = built
+    return last
+
+
+def _measure_storage(mod: ModuleType, workload: str, size: int, run: Any,
+                     out: dict[str, Any]) -> None:
+    """A durable run's database: its size once the WAL is checkpointed into the file, and
+    the time to read the thread back (first read, then the best of `READ_REPEAT` more)."""
+    built = out["_built"]
+    gc.collect()  # drop the run's own store, if anything still holds it
+    busy = checkpoint_wal(run.path)
+    db_bytes = db_files_bytes(run.path)
+    reads: list[float] = []
+    for _ in range(1 + READ_REPEAT):
+        elapsed, state = _timed(lambda: mod.read_back(built, run))
+        reads.append(elapsed)
+        WORKLOADS[workload].check(state, size)
+        del state
+    units = WORKLOADS[workload].units(size)
+    out["storage"] = {
+        "db_bytes": db_bytes,
+        "db_mib": db_bytes / 2**20,
+        "bytes_per_unit": db_bytes / units,
+        "wal_checkpoint": busy,
+        "read_first_ms": reads[0] * 1e3,
+        "read_ms": min(reads[1:]) * 1e3,
+        "synchronous": getattr(run, "synchronous", None),
+    }
+    remove_db(run.path)
 
 
 def main() -> int:
@@ -218,9 +266,11 @@ def main() -> int:
             )
             if args.workload == "big_state":
                 _measure_memory(mod, args.workload, args.size, out)
-            _measure_runs(
+            last = _measure_runs(
                 mod, args.workload, args.size, args.repeat, args.budget, args.profile, out
             )
+            if last is not None:
+                _measure_storage(mod, args.workload, args.size, last, out)
         out["per_unit_us"] = out["run_s"] / out["units"] * 1e6
         if "cpu_s" in out:
             out["cpu_per_unit_us"] = out["cpu_s"] / out["units"] * 1e6

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKLOADS = ("chain", "loop", "fanout", "async_io", "big_state", "build")
+WORKLOADS = ("chain", "loop", "fanout", "async_io", "big_state", "build", "durable_append",
+             "durable_tiny")
 IMPLS = ("liteflow", "plain")
 
 
@@ -29,7 +30,7 @@ def test_quick_mode_runs_every_workload_correctly(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=240,  # generous: the machine may be busy
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
@@ -42,6 +43,12 @@ def test_quick_mode_runs_every_workload_correctly(tmp_path: Path) -> None:
             assert (impl, workload) in seen, f"{impl} {workload} missing or incorrect"
     assert ("liteflow", "compile") in seen  # plain Python has nothing to compile
     assert ("plain", "compile") not in seen
+    assert ("plain", "durable_append_fsync") not in seen  # liteflow only, and not quick
+    # Durable runs: a database was written and the thread read back from it.
+    for r in payload["results"]:
+        if r["workload"].startswith("durable_"):
+            assert r["storage"]["db_bytes"] > 0, r
+            assert r["storage"]["read_ms"] > 0, r
     assert payload["imports"]["liteflow"], "import liteflow was not measured"
     # The async_io timeline: every variant, phases that add up to the wall time.
     assert set(payload["timelines"]) == {"liteflow", "plain-uvloop", "plain-asyncio"}
@@ -54,4 +61,6 @@ def test_quick_mode_runs_every_workload_correctly(tmp_path: Path) -> None:
     text = report.read_text(encoding="utf-8")
     for workload in (*WORKLOADS, "compile"):
         assert f"## {workload} (" in text
+    assert "| liteflow (SQLite, default `fsync=False`) |" in text
+    assert "| plain (one msgpack row per superstep) |" in text
     assert "| plain-uvloop |" in text

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
+import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -15,12 +17,21 @@ from typing import Any
 ASYNC_SLEEP_S = 0.05
 #: Size in characters (= bytes, ASCII) of each string that ``big_state`` appends.
 BLOB_CHARS = 50 * 1024
+#: Size of each string that ``durable_append`` appends.
+DURABLE_BLOB_CHARS = 10 * 1024
+#: Every implementation, in the order of the report.
+ALL_IMPLS = ("liteflow", "langgraph", "plain")
 
 
-def blob(i: int) -> str:
+def blob(i: int, size: int = BLOB_CHARS) -> str:
     """A fresh 50 KB string, distinct per step so nothing can be shared or interned."""
     head = f"{i:08d}"
-    return head + chr(65 + i % 26) * (BLOB_CHARS - len(head))
+    return head + chr(65 + i % 26) * (size - len(head))
+
+
+def durable_blob(i: int) -> str:
+    """The 10 KB string that step `i` of ``durable_append`` appends."""
+    return blob(i, DURABLE_BLOB_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +44,14 @@ class Workload:
     unit: str
     units: Callable[[int], int]
     check: Callable[[Mapping[str, Any], int], None]
+    #: The implementations that run it.
+    impls: tuple[str, ...] = ALL_IMPLS
+    #: At most this many fresh processes per cell (LangGraph's durable runs take minutes).
+    max_runs: int | None = None
+    #: Runs write a database: the child also measures its size and the read-back.
+    durable: bool = False
+    #: Part of the quick (smoke) mode; variants that exercise no new code path are not.
+    in_quick: bool = True
 
 
 def _check_chain(state: Mapping[str, Any], n: int) -> None:
@@ -58,6 +77,17 @@ def _check_big_state(state: Mapping[str, Any], n: int) -> None:
     assert len(blobs) == n, f"len(blobs)={len(blobs)}, expected {n}"
     assert sorted(blobs) == [blob(i) for i in range(n)], "blobs differ from the expected strings"
     assert state["counter"] == n, f"counter={state['counter']!r}, expected {n}"
+
+
+def _check_durable_append(state: Mapping[str, Any], n: int) -> None:
+    items = state["items"]
+    assert len(items) == n, f"len(items)={len(items)}, expected {n}"
+    assert items == [durable_blob(i) for i in range(n)], "items differ from the expected strings"
+    assert state["i"] == n, f"i={state['i']!r}, expected {n}"
+
+
+def _check_durable_tiny(state: Mapping[str, Any], n: int) -> None:
+    assert state["i"] == n, f"i={state['i']!r}, expected {n}"
 
 
 def _check_build(state: Mapping[str, Any], n: int) -> None:
@@ -131,6 +161,57 @@ WORKLOADS: dict[str, Workload] = {
             units=lambda n: n,
             check=_check_build,
         ),
+        Workload(
+            "durable_append",
+            "one node looping N times, each superstep appending a fresh 10 KB string to a"
+            " list, every superstep committed to a fresh SQLite file before the next"
+            " (durability \"sync\"); LangGraph's `SqliteSaver` with default channels",
+            full_size=500,
+            quick_size=10,
+            unit="superstep",
+            units=lambda n: n,
+            check=_check_durable_append,
+            max_runs=3,
+            durable=True,
+        ),
+        Workload(
+            "durable_append_delta",
+            "`durable_append` on LangGraph with the list in a `DeltaChannel` (beta)",
+            full_size=500,
+            quick_size=10,
+            unit="superstep",
+            units=lambda n: n,
+            check=_check_durable_append,
+            impls=("langgraph",),
+            max_runs=3,
+            durable=True,
+        ),
+        Workload(
+            "durable_append_fsync",
+            "`durable_append` on liteflow with `SqliteCheckpointer(path, fsync=True)`"
+            " (SQLite `synchronous=FULL`, which LangGraph's `SqliteSaver` keeps by default)",
+            full_size=500,
+            quick_size=10,
+            unit="superstep",
+            units=lambda n: n,
+            check=_check_durable_append,
+            impls=("liteflow",),
+            max_runs=3,
+            durable=True,
+            in_quick=False,
+        ),
+        Workload(
+            "durable_tiny",
+            "one node looping N times, each superstep writing one small int, every superstep"
+            " committed to a fresh SQLite file before the next (durability \"sync\")",
+            full_size=2000,
+            quick_size=20,
+            unit="superstep",
+            units=lambda n: n,
+            check=_check_durable_tiny,
+            max_runs=3,
+            durable=True,
+        ),
     )
 }
 
@@ -153,3 +234,38 @@ def distinct_functions(n: int, template: str, names: Mapping[str, Any]) -> list[
     vars(module).update(names)
     spec.loader.exec_module(module)
     return [getattr(module, f"step_{i}") for i in range(n)]
+
+
+# ---- durable runs: one fresh database per run ----------------------------------------------
+
+_DB_ROOT: list[Path] = []
+
+
+def fresh_db_path() -> str:
+    """A database path in a new, empty folder (removed at exit) on the temp file system."""
+    if not _DB_ROOT:
+        _DB_ROOT.append(Path(tempfile.mkdtemp(prefix="liteflow-bench-db-")))
+        atexit.register(shutil.rmtree, _DB_ROOT[0], True)
+    folder = Path(tempfile.mkdtemp(dir=_DB_ROOT[0]))
+    return str(folder / "x.db")
+
+
+def remove_db(path: str) -> None:
+    """Delete a run's database folder (LangGraph's can be a gigabyte)."""
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+
+def db_files_bytes(path: str) -> int:
+    """The database file plus its write-ahead log, as they are on disk now."""
+    return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+
+
+def checkpoint_wal(path: str) -> list[int]:
+    """Move the WAL into the database file (`wal_checkpoint(TRUNCATE)`); SQLite's
+    (busy, log pages, checkpointed pages) row."""
+    conn = sqlite3.connect(path, timeout=10)
+    try:
+        row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.close()
+    return list(row)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib.metadata
 import operator
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -17,7 +18,7 @@ from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
-from .common import ASYNC_SLEEP_S, blob, distinct_functions
+from .common import ASYNC_SLEEP_S, blob, distinct_functions, durable_blob, fresh_db_path
 
 
 def version() -> str:
@@ -233,11 +234,133 @@ def run_big_state(compiled: Compiled) -> dict[str, Any]:
     return compiled.invoke()
 
 
+# ---- durable_append / durable_append_delta / durable_tiny ---------------------------------
+#
+# Each run compiles the graph with a `SqliteSaver` on a fresh file (as liteflow opens its URL)
+# and invokes it with `durability="sync"`: every checkpoint is written before the next step.
+
+
+@dataclass(frozen=True, slots=True)
+class DurableRun:
+    """One durable run: its result and where its thread is stored."""
+
+    result: dict[str, Any]
+    path: str
+    thread: str
+    #: SQLite's `PRAGMA synchronous` on the saver's connection (2 = FULL: fsync per commit).
+    synchronous: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Durable:
+    builder: Any
+    inputs: Callable[[], dict[str, Any]]
+    recursion_limit: int
+
+
+class AppendState(TypedDict):
+    i: int
+    items: Annotated[list[str], operator.add]
+
+
+def _extend(state: list[str] | None, writes: list[list[str]]) -> list[str]:
+    """`DeltaChannel`'s reducer: deterministic and batching-invariant, as it requires."""
+    out = list(state or [])
+    for items in writes:
+        out.extend(items)
+    return out
+
+
+def _delta_state() -> Any:
+    from langgraph.channels.delta import DeltaChannel
+
+    # The functional form: this module's annotations are strings, and LangGraph resolves
+    # them in the module's globals, where a local `DeltaChannel(...)` is not.
+    return TypedDict(
+        "DeltaAppendState",
+        {"i": int, "items": Annotated[list[str], DeltaChannel(_extend)]},  # default frequency
+    )
+
+
+def _grow(state: AppendState) -> dict[str, Any]:
+    return {"i": state["i"] + 1, "items": [durable_blob(state["i"])]}
+
+
+class TinyState(TypedDict):
+    i: int
+
+
+def _tick(state: TinyState) -> dict[str, Any]:
+    return {"i": state["i"] + 1}
+
+
+def _durable_loop(n: int, schema: Any, fn: Callable[[Any], dict[str, Any]],
+                  inputs: Callable[[], dict[str, Any]]) -> Durable:
+    builder = StateGraph(schema)
+    builder.add_node("step", fn)
+    builder.add_edge(START, "step")
+    builder.add_conditional_edges(
+        "step", lambda state: "step" if state["i"] < n else END, ["step", END]
+    )
+    return Durable(builder, inputs, n + 10)
+
+
+def build_durable_append(n: int) -> Durable:
+    return _durable_loop(n, AppendState, _grow, lambda: {"i": 0, "items": []})
+
+
+def build_durable_append_delta(n: int) -> Durable:
+    # Unannotated, so that LangGraph does not take `_grow`'s `AppendState` hint as a schema.
+    return _durable_loop(n, _delta_state(), lambda state: _grow(state),
+                         lambda: {"i": 0, "items": []})
+
+
+def build_durable_tiny(n: int) -> Durable:
+    return _durable_loop(n, TinyState, _tick, lambda: {"i": 0})
+
+
+def _config(d: Durable, thread: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": thread}, "recursion_limit": d.recursion_limit}
+
+
+def _run_durable(d: Durable) -> DurableRun:
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    path = fresh_db_path()
+    conn = sqlite3.connect(path, check_same_thread=False)
+    try:
+        graph = d.builder.compile(checkpointer=SqliteSaver(conn))
+        result = graph.invoke(d.inputs(), _config(d, "bench"), durability="sync")
+        synchronous = int(conn.execute("PRAGMA synchronous").fetchone()[0])
+    finally:
+        conn.close()
+    return DurableRun(result, path, "bench", synchronous)
+
+
+run_durable_append = run_durable_append_delta = run_durable_tiny = _run_durable
+
+
+def read_back(d: Durable, run: DurableRun) -> dict[str, Any]:
+    """The thread's state as stored: `graph.get_state(config)` on a new connection."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    conn = sqlite3.connect(run.path, check_same_thread=False)
+    try:
+        graph = d.builder.compile(checkpointer=SqliteSaver(conn))
+        values: dict[str, Any] = graph.get_state(_config(d, run.thread)).values
+    finally:
+        conn.close()
+    return values
+
+
 # ---- normalisation -------------------------------------------------------------------------
 
 
-def final_state(raw: dict[str, Any]) -> dict[str, Any]:
-    return raw
+def final_state(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, DurableRun):
+        return raw.result
+    state: dict[str, Any] = raw
+    return state
 
 
 def supersteps(raw: Any) -> int | None:

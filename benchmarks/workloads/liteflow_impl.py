@@ -12,13 +12,14 @@ liteflow traces and compiles once, at decoration.
 import asyncio
 import importlib.metadata
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Annotated, Any, TypedDict
 
 import liteflow
 from liteflow import START, UpdateStrategy, flow, node
 
-from .common import ASYNC_SLEEP_S, blob, distinct_functions
+from .common import ASYNC_SLEEP_S, blob, distinct_functions, durable_blob, fresh_db_path
 
 
 def version() -> str:
@@ -230,15 +231,107 @@ def run_big_state(big: Any) -> Any:
     return big.run(counter=0)
 
 
+# ---- durable_append / durable_tiny ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DurableRun:
+    """One durable run: its result and where its thread is stored."""
+
+    result: Any
+    path: str
+    thread: str
+
+
+class AppendOut(TypedDict):
+    i: int
+    items: Annotated[list[str], UpdateStrategy.APPEND]
+
+
+class AppendFinal(TypedDict):
+    i: int
+    items: list[str]
+
+
+class TinyOut(TypedDict):
+    i: int
+
+
+def build_durable_append(n: int) -> Any:
+    @node
+    def grow(i: int) -> AppendOut:
+        return {"i": i + 1, "items": [durable_blob(i)]}
+
+    @flow(max_supersteps=n + 10)
+    def durable_append(i: int) -> AppendFinal:
+        START >> grow
+        grow >> grow.when(lambda out: out["i"] < n)
+
+    return durable_append
+
+
+def build_durable_tiny(n: int) -> Any:
+    @node
+    def tick(i: int) -> TinyOut:
+        return {"i": i + 1}
+
+    @flow(max_supersteps=n + 10)
+    def durable_tiny(i: int) -> TinyOut:
+        START >> tick
+        tick >> tick.when(lambda out: out["i"] < n)
+
+    return durable_tiny
+
+
+def _run_durable(f: Any) -> DurableRun:
+    path = fresh_db_path()
+    app = f.with_options(thread_id="bench", checkpointer=f"sqlite:///{path}", durability="sync")
+    return DurableRun(app.run(i=0), path, "bench")
+
+
+run_durable_append = run_durable_tiny = _run_durable
+build_durable_append_fsync = build_durable_append
+
+
+def run_durable_append_fsync(f: Any) -> DurableRun:
+    """As `durable_append` with `fsync=True` (SQLite `synchronous=FULL`: every commit is
+    fsynced, as in LangGraph's `SqliteSaver`, which keeps SQLite's default)."""
+    from liteflow.checkpoint import SqliteCheckpointer
+
+    path = fresh_db_path()
+    store = SqliteCheckpointer(path, fsync=True)
+    try:
+        app = f.with_options(thread_id="bench", checkpointer=store, durability="sync")
+        return DurableRun(app.run(i=0), path, "bench")
+    finally:
+        store.close()
+
+
+def read_back(f: Any, run: DurableRun) -> dict[str, Any]:
+    """The thread's state as stored: `SqliteCheckpointer(path).load(thread)`."""
+    from liteflow.checkpoint import SqliteCheckpointer
+
+    store = SqliteCheckpointer(run.path)
+    try:
+        values: dict[str, Any] = store.load(run.thread).values
+    finally:
+        store.close()
+    return values
+
+
 # ---- normalisation -------------------------------------------------------------------------
 
 
 def final_state(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, DurableRun):
+        raw = raw.result
     state: dict[str, Any] = raw.final_state.to_dict()
     return state
 
 
 def supersteps(raw: Any) -> int | None:
+    if isinstance(raw, DurableRun):
+        raw = raw.result
     return int(raw.supersteps)
 
 
