@@ -20,6 +20,7 @@ from ..core.errors import NodeError, NodeInputError, NodeTimeoutError, NodeTypeE
 from ..core.events import NodeFailed, NodeFinished, NodeRetrying, NodeStarted
 from ..core.logger import log_node_failed, log_node_retrying
 from ..core.state import State
+from ..core.suggest import closest
 from ..core.typecheck import describe_value
 from ..plan import PlanNode
 
@@ -67,8 +68,7 @@ def check_outputs(node: PlanNode, out: Any, flow: str) -> dict[str, Any]:
     for key, value in out.items():
         spec = outputs.get(key)
         if spec is None:
-            raise NodeTypeError("error.node_undeclared_key", flow=flow, node=node.name, key=key,
-                                declared=", ".join(outputs) or "-")
+            raise _undeclared(node, key, out, flow)
         check = spec.check
         if check is not None and not check(value):
             raise NodeTypeError("error.node_output_type", flow=flow, node=node.name, key=key,
@@ -77,6 +77,18 @@ def check_outputs(node: PlanNode, out: Any, flow: str) -> dict[str, Any]:
         if key not in out:
             raise NodeTypeError("error.node_output_missing", flow=flow, node=node.name, key=key)
     return out  # type: ignore[no-any-return]
+
+
+def _undeclared(node: PlanNode, key: str, out: Mapping[str, Any], flow: str) -> NodeTypeError:
+    """The error for an undeclared returned key: a typo of a declared key not returned is
+    named as one (`txet` for `text`), else the declared keys are listed."""
+    missing = [k for k in node.outputs if k not in out]
+    found = closest(key, missing)
+    if found is not None:
+        return NodeTypeError("error.node_misspelled_key", flow=flow, node=node.name, key=key,
+                             missing=", ".join(missing), suggestion=found)
+    return NodeTypeError("error.node_undeclared_key", flow=flow, node=node.name, key=key,
+                         declared=", ".join(node.outputs) or "-")
 
 
 def call_simple(node: PlanNode, kwargs: dict[str, Any], superstep: int,

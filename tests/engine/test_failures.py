@@ -315,3 +315,28 @@ def test_every_error_is_a_liteflow_error() -> None:
     for cls in (NodeError, NodeTypeError, NodeTimeoutError,
                 SuperstepLimitError, FlowCompileError):
         assert issubclass(cls, LiteflowError)
+
+
+def test_a_misspelled_returned_key_is_named_with_the_key_it_should_be() -> None:
+    from typing import TypedDict
+
+    from liteflow import START, NodeTypeError, flow, node
+    from liteflow.core.messages import use_language
+
+    class 稿(TypedDict):
+        text: str
+        score: int
+
+    @node
+    def 写(x: int) -> 稿:
+        return {"txet": "草稿", "score": x}  # type: ignore[typeddict-unknown-key]
+
+    @flow(output=稿)
+    def 拼错(x: int) -> None:
+        START >> 写
+
+    with pytest.raises(NodeTypeError) as err:
+        拼错.run(x=1)
+    assert "txet" in str(err.value) and "'text'" in str(err.value)
+    with use_language("zh"):
+        assert "「text」" in err.value.render("zh")

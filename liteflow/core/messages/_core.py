@@ -114,6 +114,11 @@ MESSAGES: dict[str, Msg] = {
         "把它加进返回的 TypedDict",
         "flow {flow}: node {node} returned the undeclared key {key} (declared: {declared}); "
         "add it to the node's return TypedDict"),
+    "error.node_misspelled_key": Msg(
+        "流程 {flow} 的节点 {node} 返回了未声明的键 {key}，却没有返回声明的 {missing}：是不是拼错了？"
+        "应为「{suggestion}」",
+        "flow {flow}: node {node} returned the undeclared key {key} and not the declared "
+        "{missing}: a typo? Did you mean '{suggestion}'?"),
     "error.node_timeout": Msg("流程 {flow} 的节点 {node} 第 {attempt} 次尝试超时（{timeout} 秒）",
                               "flow {flow}: node {node} timed out after {timeout}s (attempt "
                               "{attempt})"),
