@@ -62,5 +62,6 @@ def test_mypy_strict_sees_liteflow_after_editable_install(tmp_path: Path) -> Non
     out = proc.stdout + proc.stderr
     # Exactly one error: the deliberate wrong argument type, which only typed stubs can catch.
     assert "import-not-found" not in out and "untyped-decorator" not in out, out
-    assert 'Argument "n" to "run" of "Runnable" has incompatible type "str"; expected "int"' in out, out
+    expected = 'Argument "n" to "run" of "Runnable" has incompatible type "str"; expected "int"'
+    assert expected in out, out
     assert "Found 1 error in 1 file" in out, out
