@@ -8,9 +8,11 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tomllib
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -219,10 +221,39 @@ def test_shell_lines_run(lang: str, tmp_path: Path) -> None:
         return subprocess.run(["bash", "-c", cmd], cwd=work, env=env, capture_output=True,
                               text=True, timeout=120)
 
-    # The lines are independent: run a few at once.
+    # `liteflow ui` serves until Ctrl-C: each is started, asked for its page and stopped, one
+    # at a time (several use the default port).
+    for where, line, cmd in [t for t in todo if _serves(t[2])]:
+        _serve_and_stop(where, line, cmd, work, env)
+    todo = [t for t in todo if not _serves(t[2])]
+    # The other lines are independent: run a few at once.
     with ThreadPoolExecutor(max_workers=4) as pool:
         done = list(pool.map(run, [cmd for _, _, cmd in todo]))
     for (where, line, _), proc in zip(todo, done, strict=True):
         assert proc.returncode == _expected_status(line), (
             f"{where}: {line}\nexit {proc.returncode}\n{proc.stdout[-2000:]}\n"
             f"{proc.stderr[-2000:]}")
+
+
+def _serves(cmd: str) -> bool:
+    return shlex.split(cmd)[:2] == ["liteflow", "ui"]
+
+
+def _serve_and_stop(where: str, line: str, cmd: str, work: Path, env: dict[str, str]) -> None:
+    """Start a serving line, fetch the page it announces, then Ctrl-C it: it must exit 0."""
+    proc = subprocess.Popen(["bash", "-c", f"exec {cmd}"], cwd=work, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        announced = proc.stdout.readline()  # the "serving http://..." line, or "" on exit
+        url = re.search(r"http://\S+/", announced)
+        assert url, f"{where}: {line}\n{announced}{proc.stderr.read() if proc.stderr else ''}"
+        with urllib.request.urlopen(url[0], timeout=10) as page:
+            assert page.status == 200, f"{where}: {url[0]} answered {page.status}"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, f"{where}: {line}\nexit {proc.returncode}\n{out}\n{err}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
