@@ -10,7 +10,8 @@ Every block is tested as it is shown (tests/docs/test_code_blocks.py):
   only have their extras checked (tests/packaging installs for real), benchmark lines their
   script's existence, and README's `pytest` line is what .ci/run runs;
 - `text`/`json` blocks are output: after a block marked `check` they must match what
-  `liteflow check` prints, otherwise they illustrate and are not compared.
+  `liteflow check` prints, otherwise they illustrate and are not compared; `yaml` blocks show
+  configuration and are not run.
 
 An HTML comment on the line before a block (invisible on the site) changes that:
 
@@ -32,7 +33,7 @@ DIRECTIVE = re.compile(r"^<!-- test: (?P<mode>[\w+-]+) -->$")
 MODES = frozenset({"run", "check", "typecheck", "run+typecheck"})
 RUN = frozenset({"run", "run+typecheck"})
 TYPECHECK = frozenset({"typecheck", "run+typecheck"})
-LANGS = frozenset({"python", "bash", "sh", "text", "json"})
+LANGS = frozenset({"python", "bash", "sh", "text", "json", "yaml"})
 
 
 @dataclass(frozen=True)

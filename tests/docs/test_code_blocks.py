@@ -245,8 +245,16 @@ def _serve_and_stop(where: str, line: str, cmd: str, work: Path, env: dict[str, 
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert proc.stdout is not None
-        announced = proc.stdout.readline()  # the "serving http://..." line, or "" on exit
-        url = re.search(r"http://\S+/", announced)
+        # The "serving http://..." line, after whatever the module printed while loading
+        # ("" once the process has exited).
+        announced = ""
+        url = None
+        while url is None:
+            got = proc.stdout.readline()
+            announced += got
+            url = re.search(r"http://\S+/", got)
+            if not got:
+                break
         assert url, f"{where}: {line}\n{announced}{proc.stderr.read() if proc.stderr else ''}"
         with urllib.request.urlopen(url[0], timeout=10) as page:
             assert page.status == 200, f"{where}: {url[0]} answered {page.status}"

@@ -30,8 +30,9 @@ def _search(page: Page, query: str) -> list[str]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     box = page.locator("input.md-search__input")
-    # Result links carry the highlighted terms (?h=...): wait for this query's.
-    this_query = f'a.md-search-result__link[href*="h={quote(query[:2])}"]'
+    # Result links carry the terms they matched (?h=...), a word of this query: wait for
+    # links highlighting one of its characters (so not the previous query's results).
+    this_query = ", ".join(f'a.md-search-result__link[href*="h={quote(ch)}"]' for ch in query)
     for _ in range(SEARCH_ATTEMPTS):
         box.click()
         box.fill(query)
