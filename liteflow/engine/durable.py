@@ -22,7 +22,6 @@ from ..core.errors import (
     AmbiguousResumeError,
     CheckpointError,
     CheckpointMismatchError,
-    FlowInputError,
     FlowVersionMismatchError,
     ResumeValueError,
     ThreadNotFinishedError,
@@ -148,7 +147,7 @@ class Durable:
     # -- opening ---------------------------------------------------------------------
 
     def start(self, inputs: Mapping[str, Any] | None, *, allow_code_change: bool,
-              prepare: Callable[[Plan, Mapping[str, Any]], dict[str, Any]],
+              prepare: Callable[..., dict[str, Any]],
               value: Any = NOTHING) -> Start:
         """Begin this run: a new thread (step 0 holds the inputs), a new turn of a completed
         thread (`inputs` given), or the continuation of an unfinished one (`inputs` None),
@@ -188,7 +187,7 @@ class Durable:
             raise ThreadNotFinishedError(thread=self.thread_id, flow=self.plan.name,
                                          status=head.status)
         loaded = journal.load()
-        return self._turn(loaded, inputs)
+        return self._turn(loaded, prepare(self.plan, inputs, loaded.values))
 
     def _check_fits(self, version: str | None, shape: str, fingerprint: str,
                     code_may_change: bool) -> None:
@@ -210,13 +209,13 @@ class Durable:
                                               current=plan.fingerprint)
             self.journal.begin(adopt=True)
 
-    def _turn(self, loaded: Loaded, inputs: Mapping[str, Any]) -> Start:
-        """A new turn: the inputs merged into the stored state by strategy, from the entries."""
+    def _turn(self, loaded: Loaded, given: Mapping[str, Any]) -> Start:
+        """A new turn: the (checked) inputs merged into the stored state by strategy, from
+        the entries."""
         from ..checkpoint import delta_ops
 
         plan = self.plan
         values = loaded.values
-        given = _check_turn_inputs(plan, inputs, values)
         try:
             staged = merge_writes(values, (("input", given),), plan.mergers)
         except MergeConflict as exc:
@@ -439,29 +438,6 @@ class Durable:
                 pass
 
 
-
-
-def _check_turn_inputs(plan: Plan, inputs: Mapping[str, Any],
-                       stored: Mapping[str, Any]) -> dict[str, Any]:
-    """A turn's inputs, checked like a first run's; a required input already in the
-    stored state may be left out, and optional ones keep their stored values."""
-    declared = {i.key: i for i in plan.inputs}
-    given: dict[str, Any] = {}
-    for key, value in inputs.items():
-        spec = declared.get(key)
-        if spec is None:
-            if not plan.open_inputs:
-                raise FlowInputError("error.flow_input_unknown", flow=plan.name, key=key,
-                                     expected=", ".join(declared) or "-",
-                                     hint=did_you_mean(key, declared))
-        elif spec.check is not None and not spec.check(value):
-            raise FlowInputError("error.flow_input_type", flow=plan.name, key=key,
-                                 expected=spec.type_name, actual=describe_value(value))
-        given[key] = value
-    for spec in plan.inputs:
-        if spec.required and spec.key not in given and spec.key not in stored:
-            raise FlowInputError("error.flow_input_missing", flow=plan.name, key=spec.key)
-    return given
 
 
 

@@ -588,8 +588,13 @@ def _shifted(record: Record | None, positions: Sequence[int]) -> Record | None:
     return lambda i, out, duration: record(positions[i], out, duration)
 
 
-def prepare_inputs(plan: Plan, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The initial state: the given inputs, checked, plus defaults of optional inputs."""
+def prepare_inputs(plan: Plan, inputs: Mapping[str, Any],
+                   stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The initial state: the given inputs, checked, plus defaults of optional inputs.
+
+    `stored`: a thread's state before a new turn; an input it already holds may be left out
+    (it keeps its value).
+    """
     declared = {i.key: i for i in plan.inputs}
     values: dict[str, Any] = {}
     for key, value in inputs.items():
@@ -605,6 +610,8 @@ def prepare_inputs(plan: Plan, inputs: Mapping[str, Any]) -> dict[str, Any]:
         values[key] = value
     for spec in plan.inputs:
         if spec.key not in values:
+            if stored is not None and spec.key in stored:
+                continue
             if spec.required:
                 raise FlowInputError("error.flow_input_missing", flow=plan.name, key=spec.key)
             values[spec.key] = spec.default
