@@ -31,6 +31,7 @@ __all__ = [
     "PlanNode",
     "PlanOutput",
     "RetryPolicy",
+    "RetryPredicateFailed",
 ]
 
 class FrozenMap(dict[str, Any]):
@@ -83,6 +84,16 @@ class RetryPolicy:
     stop: Any
     wait: Any
     retry: Any
+
+
+class RetryPredicateFailed(Exception):
+    """Raised by a `RetryPolicy.retry` test whose `retry_on` predicate raised `error` on
+    the node's `failure`; the engine reports it as the node's `RetryPredicateError`."""
+
+    def __init__(self, error: Exception, failure: Exception) -> None:
+        super().__init__(error, failure)
+        self.error = error
+        self.failure = failure
 
 
 @dataclass(frozen=True, slots=True)

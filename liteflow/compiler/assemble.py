@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from tenacity import retry_if_exception, stop_after_attempt, wait_exponential
+from tenacity import retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
 from ..core.cache import CachePolicy
 from ..core.errors import NodeTimeoutError, NodeTypeError
@@ -25,6 +25,7 @@ from ..plan import (
     PlanNode,
     PlanOutput,
     RetryPolicy,
+    RetryPredicateFailed,
 )
 from .build import CompileContext
 
@@ -153,7 +154,7 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
     retry = None
     if config.retry_count > 0:
         retry = _retry(config.retry_count, config.retry_delay, config.backoff, config.max_delay,
-                       config.retry_on)
+                       config.retry_on, config.jitter)
     plain_next: tuple[int, ...] | None = None
     if len(out) == 1:  # the common case: one edge out
         edge = out[0]
@@ -208,20 +209,35 @@ def _output(spec: OutputSpec, checks: bool) -> PlanOutput:
 
 
 def _retry(retries: int, delay: float, backoff: float, max_delay: float,
-           retry_on: tuple[type[BaseException], ...]) -> RetryPolicy | None:
+           retry_on: Any, jitter: float = 0.0) -> RetryPolicy | None:
     if retries <= 0:
         return None
+    types: tuple[type[BaseException], ...] = retry_on if isinstance(retry_on, tuple) else ()
+    predicate: Callable[[Exception], Any] | None = None if isinstance(retry_on, tuple) \
+        else retry_on
 
     def retryable(exc: BaseException) -> bool:
-        # Type errors are bugs, not bad luck; a timeout always counts as a failure.
-        if isinstance(exc, NodeTypeError):
+        # Only failures: an interrupt (a person is asked) or a cancellation is never
+        # retried, nor shown to the predicate. Type errors are bugs, not bad luck; a
+        # timeout always counts as a failure.
+        if not isinstance(exc, Exception) or isinstance(exc, NodeTypeError):
             return False
-        return isinstance(exc, (*retry_on, NodeTimeoutError))
+        if isinstance(exc, NodeTimeoutError):
+            return True
+        if predicate is None:
+            return isinstance(exc, types)
+        try:
+            return bool(predicate(exc))
+        except Exception as bad:
+            raise RetryPredicateFailed(bad, exc) from bad
 
+    wait: Any = wait_exponential(multiplier=delay, exp_base=backoff, max=max_delay)
+    if jitter > 0:
+        wait = wait + wait_random(0, jitter)
     return RetryPolicy(
         attempts=retries + 1,
         stop=stop_after_attempt(retries + 1),
-        wait=wait_exponential(multiplier=delay, exp_base=backoff, max=max_delay),
+        wait=wait,
         retry=retry_if_exception(retryable),
     )
 

@@ -16,8 +16,8 @@ __all__ = ["Context", "NodeInterrupt", "RunInfo", "current_context", "interrupt_
 class RunInfo:
     """Facts of one run shared by every node call in it (built once per run)."""
 
-    __slots__ = ("answers", "asked", "branch", "bus", "deps", "flow", "hooks", "parent", "plan",
-                 "run_id", "thread_id")
+    __slots__ = ("answers", "asked", "branch", "bus", "deps", "flow", "hooks", "limit",
+                 "parent", "plan", "run_id", "thread_id")
 
     def __init__(
         self,
@@ -48,6 +48,9 @@ class RunInfo:
         # Metrics and tracing (`liteflow.observability`), None when both are off: the
         # engine then makes no call for them at all.
         self.hooks: Any = None
+        # `max_concurrency`: the run's `engine.limits.CallLimit` (shared with its subflows),
+        # None when calls are not limited.
+        self.limit: Any = None
 
 
 class NodeInterrupt(BaseException):

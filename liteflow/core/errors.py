@@ -404,3 +404,26 @@ class UIError(LiteflowError):
 
 
 __all__ += ["UIError"]
+
+
+# --------------------------------------------------------------------------------------------
+# Retry options.
+# --------------------------------------------------------------------------------------------
+
+
+class RetryPredicateError(NodeError):
+    """A node's `retry_on` predicate raised while deciding whether to retry a failure
+    (`failure` names it); the predicate's exception is the `__cause__`."""
+
+    msg_id = "error.retry_predicate_failed"
+
+    def __init__(self, *, flow: str, node: str, superstep: int, attempts: int, error: str,
+                 failure: str = "") -> None:
+        self.failure = failure
+        self.superstep = superstep
+        self.attempts = attempts
+        LiteflowError.__init__(self, self.msg_id, flow=flow, node=node, superstep=superstep,
+                               attempts=attempts, error=error, failure=failure)
+
+
+__all__ += ["RetryPredicateError"]

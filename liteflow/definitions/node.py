@@ -6,8 +6,8 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-from ..core.errors import FlowCompileError
-from .config import CachePolicy, NodeConfig
+from ..core.errors import FlowCompileError, FlowDefinitionError
+from .config import CachePolicy, NodeConfig, RetryOn
 from .spec import Namespace, NodeSpec, caller_namespace, spec_from_function
 from .wiring import Wirable
 
@@ -65,12 +65,13 @@ def node(
     retry_delay: float = 1.0,
     backoff: float = 2.0,
     max_delay: float = 60.0,
-    retry_on: tuple[type[BaseException], ...] | type[BaseException] = (Exception,),
+    retry_on: RetryOn = (Exception,),
     timeout: float | None = None,
     fallback: Callable[..., Any] | None = None,
     check_types: bool = True,
     metadata: Mapping[str, Any] | None = None,
     cache: bool | CachePolicy | None = None,
+    jitter: float = 0.0,
     config: NodeConfig | None = None,
 ) -> Callable[[Callable[P, R]], NodeFunction[P, R]]: ...
 
@@ -84,12 +85,13 @@ def node(
     retry_delay: float = 1.0,
     backoff: float = 2.0,
     max_delay: float = 60.0,
-    retry_on: tuple[type[BaseException], ...] | type[BaseException] = (Exception,),
+    retry_on: RetryOn = (Exception,),
     timeout: float | None = None,
     fallback: Callable[..., Any] | None = None,
     check_types: bool = True,
     metadata: Mapping[str, Any] | None = None,
     cache: bool | CachePolicy | None = None,
+    jitter: float = 0.0,
     config: NodeConfig | None = None,
 ) -> Any:
     """Turn a typed function into a node.
@@ -105,25 +107,42 @@ def node(
         async def 改进(text: str) -> 草稿: ...
     """
     options = (name, retry_count, retry_delay, backoff, max_delay, retry_on, timeout, fallback,
-               check_types, metadata, cache)
+               check_types, metadata, cache, jitter)
+    unnamed: FlowDefinitionError | None = None  # a bad option, to report with the node's name
     if config is None and options == _DEFAULT_OPTIONS:
         config = _DEFAULT_CONFIG
     elif config is None:
-        config = NodeConfig(
-            name=name,
-            retry_count=retry_count,
-            retry_delay=retry_delay,
-            backoff=backoff,
-            max_delay=max_delay,
-            retry_on=retry_on if isinstance(retry_on, tuple) else (retry_on,),
-            timeout=timeout,
-            fallback=fallback,
-            check_types=check_types,
-            metadata=dict(metadata or {}),
-            cache=cache,
-        )
+        try:
+            config = NodeConfig(
+                name=name,
+                retry_count=retry_count,
+                retry_delay=retry_delay,
+                backoff=backoff,
+                max_delay=max_delay,
+                retry_on=retry_on,
+                timeout=timeout,
+                fallback=fallback,
+                check_types=check_types,
+                metadata=dict(metadata or {}),
+                cache=cache,
+                jitter=jitter,
+            )
+        except FlowDefinitionError as exc:
+            if not exc.msg_id.startswith("error.config_") or exc.msg_id == "error.config_value":
+                raise
+            unnamed = exc
     elif name is not None and config.name is None:
         config = NodeConfig(**{**_fields(config), "name": name})
+
+    if unnamed is not None:
+        # The function, and so the node's name, is known only once it is decorated.
+        def refuse(function: Callable[..., Any]) -> Any:
+            node_name = getattr(function, "__name__", "?")
+            raise FlowDefinitionError(unnamed.msg_id.replace("error.config_", "error.node_"),
+                                      **{**unnamed.fields, "node": node_name}) from None
+
+        return refuse if fn is None else refuse(fn)
+    assert config is not None
 
     if fn is not None:  # bare `@node`, by far the most common: no closure
         made: NodeFunction[..., Any] = NodeFunction(fn, config, caller_namespace(1))
@@ -140,7 +159,7 @@ def node(
     return decorate
 
 
-_DEFAULT_OPTIONS = (None, 0, 1.0, 2.0, 60.0, (Exception,), None, None, True, None, None)
+_DEFAULT_OPTIONS = (None, 0, 1.0, 2.0, 60.0, (Exception,), None, None, True, None, None, 0.0)
 _DEFAULT_CONFIG = NodeConfig()
 
 

@@ -63,6 +63,8 @@ class LocalExecutor:
         return self._pool
 
     async def execute(self, calls: Sequence[NodeCall]) -> list[dict[str, Any]]:
+        if calls and calls[0].run_info.limit is not None:
+            return await self._execute_limited(calls)
         if len(calls) == 1:
             call = calls[0]
             # Sync work leaves the loop's thread: whoever waits on the loop (a caller of
@@ -92,6 +94,8 @@ class LocalExecutor:
         the rest (fail fast): the runner then commits nothing of the superstep.
         `record(i, outputs, seconds)` is told of each call that finished (see `_SLOW`).
         """
+        if run.limit is not None:
+            return await self._run_limited(nodes, args, superstep, run, record, instances)
         results: list[Any] = [None] * len(nodes)
         loop = asyncio.get_running_loop()
         waits: list[asyncio.Future[Any]] = []
@@ -148,6 +152,8 @@ class LocalExecutor:
         # A run nested in a pool worker works alone: a worker waiting for the pool could
         # wait for itself (every worker in a node that runs a wide flow).
         count = 0 if getattr(_WORKER, "active", False) else min(len(nodes), self.max_workers) - 1
+        if run.limit is not None:  # max_concurrency: the calling thread is one of the callers
+            count = min(count, run.limit.smallest - 1)
         helpers = [self.pool.submit(contextvars.copy_context().run, work, None)
                    for _ in range(count)]
         try:
@@ -160,6 +166,46 @@ class LocalExecutor:
         wait(helpers)
         if failed:
             raise failed[0]
+        _raise_interrupts(results)
+        return results
+
+    async def _execute_limited(self, calls: Sequence[NodeCall]) -> list[dict[str, Any]]:
+        first = calls[0]
+        try:
+            return await self._run_limited([c.node for c in calls], [c.kwargs for c in calls],
+                                           first.superstep, first.run_info, None,
+                                           [c.instance for c in calls])
+        except StepInterrupted as step:
+            if len(calls) == 1:  # a lone call's question, as `execute` raises it unlimited
+                raise step.results[0] from None
+            raise
+
+    async def _run_limited(self, nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]],
+                           superstep: int, run: RunInfo, record: Record | None,
+                           instances: Sequence[int] | None) -> list[dict[str, Any]]:
+        """`run_parallel` under `max_concurrency`: each call is a task that first waits for
+        a slot of `run.limit`. A subflow's call takes none: only the calls inside it do."""
+        limit = run.limit
+        loop = asyncio.get_running_loop()
+        waits: list[asyncio.Future[Any]] = []
+        for i, node in enumerate(nodes):
+            call = NodeCall(node, args[i], superstep, run, instances[i] if instances else 0)
+            if node.kind == "flow":
+                work = call.run(self.offload)
+            elif node.simple:
+                work = limit.run(self.offload, call.run_sync)
+            else:
+                work = limit.run(call.run, self.offload)
+            task = loop.create_task(work)
+            if record is not None:
+                task.add_done_callback(functools.partial(_recorded, record, i, time.perf_counter()))
+            waits.append(task)
+        try:
+            results = await _all_of(loop, waits)
+        except BaseException:
+            for pending in waits:
+                pending.cancel()
+            raise
         _raise_interrupts(results)
         return results
 

@@ -16,13 +16,19 @@ from typing import Any, TypeVar
 from tenacity import AsyncRetrying, RetryCallState
 
 from ..core.context import CallCell, Context, RunInfo, current_call
-from ..core.errors import NodeError, NodeInputError, NodeTimeoutError, NodeTypeError
+from ..core.errors import (
+    NodeError,
+    NodeInputError,
+    NodeTimeoutError,
+    NodeTypeError,
+    RetryPredicateError,
+)
 from ..core.events import NodeFailed, NodeFinished, NodeRetrying, NodeStarted
 from ..core.logger import log_node_failed, log_node_retrying
 from ..core.state import State
 from ..core.suggest import closest
 from ..core.typecheck import describe_value
-from ..plan import PlanNode
+from ..plan import PlanNode, RetryPredicateFailed
 
 __all__ = ["NodeCall", "Offload", "check_outputs", "gather_inputs", "restored_call"]
 
@@ -228,6 +234,8 @@ class NodeCall:
                             out = await self._attempt(attempt, offload)
             except NodeTypeError:
                 raise
+            except RetryPredicateFailed as bad:  # a bug in the predicate: no fallback hides it
+                raise self._failure(bad.error, attempt, bad.failure) from bad.error
             except Exception as exc:
                 out = await self._fallback(exc, attempt)
                 if handle is not None:
@@ -310,12 +318,20 @@ class NodeCall:
 
     # -- events ----------------------------------------------------------------------
 
-    def _failure(self, exc: BaseException, attempts: int) -> NodeError:
+    def _failure(self, exc: BaseException, attempts: int,
+                 judged: BaseException | None = None) -> NodeError:
+        """The node's `NodeError`; `judged`: the failure a `retry_on` predicate raised on
+        (`exc` is the predicate's own exception)."""
         run = self.run_info
         log_node_failed(run.flow, self.node.name, self.superstep, attempts, exc)
         if run.bus.active:
             run.bus.emit(NodeFailed(run.flow, run.run_id, self.node.name, self.superstep,
                                     attempts, exc))
+        if judged is not None:
+            return RetryPredicateError(flow=run.flow, node=self.node.name,
+                                       superstep=self.superstep, attempts=attempts,
+                                       error=f"{type(exc).__name__}: {exc}",
+                                       failure=f"{type(judged).__name__}: {judged}")
         return NodeError(flow=run.flow, node=self.node.name, superstep=self.superstep,
                          attempts=attempts, error=f"{type(exc).__name__}: {exc}")
 

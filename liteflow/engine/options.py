@@ -12,15 +12,11 @@ from typing import Any, Literal
 
 from ..core.errors import FlowDefinitionError
 from ..core.events import EventListener
-from .executor import Executor
+from .executor import Executor, LocalExecutor
 
 __all__ = ["Durability", "RunOptions"]
 
 Durability = Literal["sync", "async", "exit"]
-
-# Options declared by the run surface whose features are not built yet: accepted names,
-# refused values (anything but the default), so nothing is silently ignored.
-_NOT_BUILT = ("max_concurrency",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +43,12 @@ class RunOptions:
         given = {k: v for k, v in changes.items() if v is not None}
         for name, value in given.items():
             _check(name, value)
+        executor = given.get("executor", self.executor)
+        if given.get("max_concurrency", self.max_concurrency) is not None \
+                and executor is not None and not isinstance(executor, LocalExecutor):
+            # Another executor runs the calls elsewhere: it could not keep to the bound.
+            raise FlowDefinitionError("error.max_concurrency_executor",
+                                      executor=type(executor).__name__)
         for store in ("checkpointer", "cache"):
             if store in given:
                 # A URL becomes its store once, here: an unknown scheme or an unusable path
@@ -68,8 +70,9 @@ OPTION_NAMES = tuple(f.name for f in fields(RunOptions))
 
 
 def _check(name: str, value: Any) -> None:
-    if name in _NOT_BUILT and value is not False:
-        raise FlowDefinitionError("error.option_not_built", option=name)
+    if name == "max_concurrency" and (isinstance(value, bool) or not isinstance(value, int)
+                                      or value < 1):
+        raise FlowDefinitionError("error.max_concurrency_value", value=value)
     # A class has an `execute` attribute too: only an instance can run calls.
     if name == "executor" and (isinstance(value, type) or not isinstance(value, Executor)):
         raise FlowDefinitionError("error.bad_executor", value=repr(value))

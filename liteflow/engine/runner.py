@@ -20,6 +20,7 @@ from typing import Any
 from ..core.context import CallCell, Context, NodeInterrupt, RunInfo, current_call, run_of
 from ..core.errors import (
     CheckpointError,
+    FlowDefinitionError,
     FlowInputError,
     FlowOutputError,
     NodeInputError,
@@ -55,6 +56,7 @@ from .cache import NodeCache, process_cache
 from .durable import BREAK_SEQ, Durable
 from .executor import Executor, LocalExecutor, Record, StepInterrupted
 from .invoke import NodeCall, cached_call, call_simple, gather_inputs, restored_call
+from .limits import CallLimit
 from .options import RunOptions
 from .routing import next_active
 
@@ -165,6 +167,8 @@ class PregelRunner:
             run.answers = answers
             if parent is not None:
                 run.parent = parent
+            if self.options.max_concurrency is not None or parent is not None:
+                run.limit = self._limit(parent)
             hooks = run.hooks = hooks_for(self.options.metrics, self.options.tracing,
                                           None if parent is None else run_of(parent).hooks)
             if durable is not None:
@@ -222,6 +226,16 @@ class PregelRunner:
             if bus.active:
                 bus.emit(RunFinished(run.flow, run.run_id, result))
             return result
+
+    def _limit(self, parent: Context | None) -> CallLimit | None:
+        """The run's `max_concurrency` bound: its own, under its parent run's if any."""
+        above = None if parent is None else run_of(parent).limit
+        size = self.options.max_concurrency
+        limit = above if size is None else CallLimit(size, above)
+        if limit is not None and not isinstance(self.executor, LocalExecutor):
+            raise FlowDefinitionError("error.max_concurrency_subflow_executor",
+                                      flow=self.plan.name, executor=type(self.executor).__name__)
+        return limit
 
     def _stage(self, writes: Iterable[tuple[str, dict[str, Any]]],
                values: dict[str, Any]) -> dict[str, Any]:

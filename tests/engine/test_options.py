@@ -37,17 +37,15 @@ def _workflow() -> Workflow:
 
 
 @pytest.mark.parametrize("make", [lambda: 计算, _workflow], ids=["flow", "workflow"])
-@pytest.mark.parametrize(("option", "value"), [
-    ("max_concurrency", 2),
-])
-def test_an_option_that_is_not_built_is_refused_by_name(make: object, option: str,
-                                                        value: object) -> None:
+@pytest.mark.parametrize("value", [0, -1, 1.5, "2", True])
+def test_max_concurrency_must_be_a_positive_int(make: object, value: object) -> None:
     target = make()  # type: ignore[operator]
     with pytest.raises(FlowDefinitionError) as err:
-        target.with_options(**{option: value})
-    assert option in str(err.value)
+        target.with_options(max_concurrency=value)
+    assert "max_concurrency" in str(err.value) and repr(value) in str(err.value)
     with use_language("zh"):
-        assert option in err.value.render("zh") and "尚未" in err.value.render("zh")
+        assert "正整数" in err.value.render("zh")
+    assert target.with_options(max_concurrency=3).options.max_concurrency == 3
 
 
 @pytest.mark.parametrize("make", [lambda: 计算, _workflow], ids=["flow", "workflow"])
