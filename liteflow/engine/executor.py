@@ -184,18 +184,32 @@ class LocalExecutor:
                            superstep: int, run: RunInfo, record: Record | None,
                            instances: Sequence[int] | None) -> list[dict[str, Any]]:
         """`run_parallel` under `max_concurrency`: each call is a task that first waits for
-        a slot of `run.limit`. A subflow's call takes none: only the calls inside it do."""
+        a slot of `run.limit`. A subflow's call takes none: only the calls inside it do.
+        Once a call failed, calls still waiting for a slot never start."""
         limit = run.limit
         loop = asyncio.get_running_loop()
         waits: list[asyncio.Future[Any]] = []
+        failed: list[BaseException] = []
+
+        async def guarded(fn: Callable[..., Any], *fn_args: Any) -> Any:
+            if failed:
+                raise asyncio.CancelledError
+            try:
+                return await fn(*fn_args)
+            except NodeInterrupt:
+                raise
+            except BaseException as exc:
+                failed.append(exc)  # before its slot is freed for the next call
+                raise
+
         for i, node in enumerate(nodes):
             call = NodeCall(node, args[i], superstep, run, instances[i] if instances else 0)
             if node.kind == "flow":
-                work = call.run(self.offload)
+                work = guarded(call.run, self.offload)
             elif node.simple:
-                work = limit.run(self.offload, call.run_sync)
+                work = limit.run(guarded, self.offload, call.run_sync)
             else:
-                work = limit.run(call.run, self.offload)
+                work = limit.run(guarded, call.run, self.offload)
             task = loop.create_task(work)
             if record is not None:
                 task.add_done_callback(functools.partial(_recorded, record, i, time.perf_counter()))

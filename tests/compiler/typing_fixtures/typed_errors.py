@@ -34,3 +34,13 @@ def 写作流程(topic: str) -> None:
 写作流程.run(topic=1)  # mypy-error
 分数: str = 写作流程.run(topic="x").output["score"]  # mypy-error
 稿: 评审 = 写作(topic="x")  # mypy-error
+
+
+@node(retry_on="ValueError")  # mypy-error
+def 坏重试(text: str) -> 评审:
+    return {"score": len(text)}
+
+
+@node(jitter="0.5")  # mypy-error
+def 坏抖动(text: str) -> 评审:
+    return {"score": len(text)}

@@ -1,7 +1,7 @@
 """Typed user code that mypy --strict accepts as it is."""
 from typing import TypedDict
 
-from liteflow import Context, RunResult, flow, node
+from liteflow import Context, NodeConfig, RunResult, flow, node
 
 
 class 草稿(TypedDict):
@@ -21,6 +21,25 @@ def 写作(topic: str) -> 草稿:
 @node(retry_count=2, timeout=30)
 async def 改进(text: str, iteration: int) -> 草稿:
     return {"text": text + "！", "iteration": iteration + 1}
+
+
+def 值得重试(error: Exception) -> bool:
+    return isinstance(error, ConnectionError)
+
+
+@node(retry_count=3, retry_on=lambda e: isinstance(e, ValueError), jitter=0.5)
+def 抖动(text: str) -> 评审:
+    return {"score": len(text)}
+
+
+@node(config=NodeConfig(retry_count=1, retry_on=值得重试, jitter=0.1))
+def 按配置(text: str) -> 评审:
+    return {"score": len(text)}
+
+
+@node(retry_on=ConnectionError)
+def 单一类型(text: str) -> 评审:
+    return {"score": len(text)}
 
 
 @node(name="评审员")
