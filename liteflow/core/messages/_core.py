@@ -65,9 +65,6 @@ MESSAGES: dict[str, Msg] = {
                             "{flow}.{async_method}(...)",
                             "{flow}.{method}() cannot be called inside a running event loop: "
                             "use await {flow}.{async_method}(...) instead"),
-    "error.option_not_built": Msg("选项 {option} 所需的功能尚未实现，暂不能使用",
-                                  "option {option} is not available yet: its feature is not "
-                                  "built"),
     "error.bad_executor": Msg("executor 必须是 Executor（例如 LocalExecutor()），收到 {value}",
                               "executor must be an Executor (such as LocalExecutor()), got "
                               "{value}"),
