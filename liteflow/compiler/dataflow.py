@@ -20,7 +20,11 @@ cycles are handled exactly. It mirrors the runner:
 - a node activated in several ways gets only what every way guarantees (intersection);
 - optional inputs (with defaults) and `Context` parameters are never required; an
   `each` worker's item parameter comes from the element, and its items key is read
-  from the state, so that key is required.
+  from the state, so that key is required. A map over an empty list runs nothing and
+  activates nothing: its companions cannot count on its writes, nor on its successors
+  running, while its successors (which run only after it ran) see all its outputs;
+- entries behind `START >> route(...)` or `START >> b.when(p)` start from the initial
+  state like every entry, but are not sure to run with the others.
 
 State keys are never removed, so "defined" only grows along a run. When every edge goes
 forward in declaration order, one sweep in that order solves the equations exactly;

@@ -336,3 +336,36 @@ def test_a_builder_entry_to_an_unknown_node_is_lf201() -> None:
     wf.add_edge(START, "乙", lambda inputs: True)
     wf.add_edge(START, "甲")
     assert [d.code for d in wf.diagnostics] == ["LF201"]
+
+
+def test_joins_and_parallel_writes_know_entries_behind_a_condition() -> None:
+    # Two route targets at START both write `reply`: never together, so no LF301.
+    @node
+    def 默认答复(question: str) -> 答复:
+        return {"reply": "？"}
+
+    @flow(output=答复)
+    def 二选一(question: str) -> None:
+        START >> route(lambda inputs: "a" if inputs["question"] else "b",
+                       {"a": 闲聊, "b": 默认答复})
+        START >> 查资料
+
+    assert [d.code for d in 二选一.diagnostics if d.code == "LF301"] == []
+
+    class 合(TypedDict):
+        merged: str
+
+    @node
+    def 合并(reply: str, draft: str) -> 合:
+        return {"merged": reply + draft}
+
+    # A join whose parent may not be entered may never fire: LF204.
+    with collect_mode():
+        @flow(output=合)
+        def 可能卡住(question: str, chat: bool) -> None:
+            START >> 查资料
+            START >> 闲聊.when(lambda inputs: inputs["chat"])
+            [闲聊, 查资料] >> 合并
+
+    assert [(d.code, d.fields["parent"]) for d in 可能卡住.diagnostics
+            if d.code == "LF204"] == [("LF204", "闲聊")]
