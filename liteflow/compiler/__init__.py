@@ -76,9 +76,9 @@ def graph_of(decl: FlowDecl) -> nx.DiGraph[str]:
 
     The graph attribute `entries` lists the entry nodes (also those behind a condition);
     `entry_edges` the conditional ones (`target`, `kind`, `route_key`, `label`). Nodes
-    are node names with attributes `kind`, `inputs`, `outputs`, `file`, `line`; each edge has `kind` (that of
-    its first declared way), `kinds` (every way's kind, in declaration order), `labels`
-    (the conditions' labels) and `route_keys`.
+    are node names with attributes `kind`, `inputs`, `outputs`, `file`, `line`; each edge
+    has `kind` (that of its first declared way), `kinds` (every way's kind, in declaration
+    order), `labels` (the conditions' labels) and `route_keys`.
     """
     from .conditions import condition_label
 
