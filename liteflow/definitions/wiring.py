@@ -111,7 +111,7 @@ class Recorder:
     def edge(self, kind: EdgeKind, sources: tuple[NodeSpec, ...], targets: tuple[NodeSpec, ...],
              condition: Callable[..., Any] | None = None,
              route_map: tuple[tuple[str, tuple[NodeSpec, ...]], ...] = ()) -> None:
-        """Record an edge; without `sources`, a conditional edge from START."""
+        """Record an edge; a `.when` or `route` without `sources` is one from START."""
         seen = self._seen
         for group in (sources, targets):
             for spec in group:
@@ -121,7 +121,8 @@ class Recorder:
         file, line = user_site()
         decl = EdgeDecl(kind=kind, sources=sources, targets=targets, file=file, line=line,
                         condition=condition, route_map=route_map)
-        (self.edges if sources else self.entry_edges).append(decl)
+        from_start = not sources and kind in ("when", "route")
+        (self.entry_edges if from_start else self.edges).append(decl)
 
     def plain(self, source: NodeSpec, target: NodeSpec, file: str, line: int) -> None:
         """`edge("plain", ...)` for one source and one target, at a known site."""
