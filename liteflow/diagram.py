@@ -4,7 +4,8 @@ Node ids are generated (`n0`, `n1`, …; `j0` for join barriers; `lf_start`, `lf
 and names only ever appear inside quoted, escaped labels, so Chinese, spaces and
 punctuation in names cannot break the syntax.
 
-What is drawn: START → each entry; plain edges as solid arrows; `.when` edges dashed
+What is drawn: START → each entry (dashed and labelled when behind a condition,
+`START >> route(...)` or `START >> b.when(p)`); plain edges as solid arrows; `.when` edges dashed
 and labelled with the condition (its function name, or a lambda's source); `route`
 edges dashed and labelled with their key (to END when the key ends the run); a join
 `[a, b] >> c` as a small barrier node all parents point to; an `each` worker as a
@@ -48,15 +49,10 @@ class _Arrow:
 
 def _shape(plan: Plan) -> tuple[list[_Arrow], int, bool]:
     """Every arrow to draw, the number of join barriers, and whether END appears."""
-    arrows = [_Arrow(_START, f"n{entry}") for entry in plan.entries]
-    for entry in plan.entries:
-        each = plan.nodes[entry].each
-        if each is not None:
-            arrows[plan.entries.index(entry)] = _Arrow(_START, f"n{entry}",
-                                                       f"each {each.items_key}")
+    arrows = [_Arrow(_START, f"n{entry}", _each_label(plan, entry, "")) for entry in plan.entries]
     uses_end = False
-    for edge in plan.edges:
-        src = f"n{edge.source}"
+    for edge in (*plan.entry_edges, *plan.edges):
+        src = _START if edge.source < 0 else f"n{edge.source}"
         if edge.kind == "join":
             continue
         if edge.kind == "route":
@@ -64,21 +60,26 @@ def _shape(plan: Plan) -> tuple[list[_Arrow], int, bool]:
                 if not targets:
                     uses_end = True
                     arrows.append(_Arrow(src, _END, key, True))
-                arrows.extend(_Arrow(src, f"n{t}", key, True) for t in targets)
+                arrows.extend(_Arrow(src, f"n{t}", _each_label(plan, t, key), True)
+                              for t in targets)
             continue
         for target in edge.targets:
             label = (edge.label or "when") if edge.kind == "when" else ""
-            each = plan.nodes[target].each
-            if each is not None:
-                label = f"{label} · each {each.items_key}" if label else f"each {each.items_key}"
-            arrows.append(_Arrow(src, f"n{target}", label, edge.kind == "when"))
+            arrows.append(_Arrow(src, f"n{target}", _each_label(plan, target, label),
+                                 edge.kind == "when"))
     for group in plan.joins:
         barrier = f"j{group.index}"
         arrows.extend(_Arrow(f"n{p}", barrier) for p in sorted(group.parents))
-        each = plan.nodes[group.target].each
-        arrows.append(_Arrow(barrier, f"n{group.target}",
-                             f"each {each.items_key}" if each is not None else ""))
+        arrows.append(_Arrow(barrier, f"n{group.target}", _each_label(plan, group.target, "")))
     return arrows, len(plan.joins), uses_end
+
+
+def _each_label(plan: Plan, target: int, label: str) -> str:
+    """`label`, followed by the key an `each` target maps over."""
+    each = plan.nodes[target].each
+    if each is None:
+        return label
+    return f"{label} · each {each.items_key}" if label else f"each {each.items_key}"
 
 
 def to_mermaid(plan: Plan) -> str:

@@ -104,9 +104,6 @@ class EachPlan:
     item_param: str
     item_check: Checker | None
     item_type: str
-    # Keys written when the list is empty: APPEND keys become [], so what follows the
-    # map can rely on them (and the checker can promise them).
-    empty_keys: tuple[str, ...] = ()
 
 
 class PlanEdge(NamedTuple):
@@ -239,6 +236,11 @@ class Plan:
     warnings: tuple[Any, ...] = field(default=(), compare=False)
     # A builder workflow accepts any initial state keys.
     open_inputs: bool = False
+    # `START >> b.when(p)`, `START >> route(...)`: edges from START (source -1) whose
+    # conditions see the flow's inputs; `entries` are the unconditional entries.
+    entry_edges: tuple[PlanEdge, ...] = ()
+    # The `each` workers (a map over an empty list is skipped: it runs nothing).
+    mapped: frozenset[int] = frozenset()
     _fingerprint: str | None = field(default=None, init=False, compare=False, repr=False)
     _all_simple: bool | None = field(default=None, init=False, compare=False, repr=False)
 
@@ -293,6 +295,9 @@ def _fingerprint(plan: Plan) -> str:
         add(f"E|{edge.kind}|{edge.source}>{edge.targets}>{tuple(edge.route_map)}".encode())
         if edge.condition is not None:
             add(_code_hash(edge.condition))
+    for edge in plan.entry_edges:
+        add(f"S|{edge.kind}|{edge.targets}>{tuple(edge.route_map)}".encode())
+        add(_code_hash(edge.condition))
     for key in sorted(plan.mergers):
         merger = plan.mergers[key]
         add(f"R|{key}|".encode())

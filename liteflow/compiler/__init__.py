@@ -74,16 +74,21 @@ def compile_decl(decl: FlowDecl) -> tuple[Plan | None, list[Diagnostic]]:
 def graph_of(decl: FlowDecl) -> nx.DiGraph[str]:
     """The compiler's graph of `decl`, as a copy the caller may change.
 
-    The graph attribute `entries` lists the entry nodes. Nodes are node names with
-    attributes `kind`, `inputs`, `outputs`, `file`, `line`; each edge has `kind` (that of
-    its first declared way), `kinds` (every way's kind, in declaration order), `labels`
-    (the conditions' labels) and `route_keys`.
+    The graph attribute `entries` lists the entry nodes (also those behind a condition);
+    `entry_edges` the conditional ones (`target`, `kind`, `route_key`, `label`). Nodes
+    are node names with attributes `kind`, `inputs`, `outputs`, `file`, `line`; each edge
+    has `kind` (that of its first declared way), `kinds` (every way's kind, in declaration
+    order), `labels` (the conditions' labels) and `route_keys`.
     """
     from .conditions import condition_label
 
     ctx = build_graph(decl)
     source = ctx.graph
-    graph: nx.DiGraph[str] = nx.DiGraph(name=decl.name, entries=list(ctx.entries))
+    entry_edges = [{"target": dst, "kind": way.kind, "route_key": way.key,
+                    "label": condition_label(way.decl.condition) if way.kind == "when" else ""}
+                   for dst, way in ctx.entry_ways]
+    graph: nx.DiGraph[str] = nx.DiGraph(name=decl.name, entries=list(ctx.entries),
+                                        entry_edges=entry_edges)
     for name, data in source.nodes(data=True):
         spec = data["spec"]
         graph.add_node(name, kind=spec.kind, inputs=spec.input_names,

@@ -43,14 +43,16 @@ def assemble_plan(ctx: CompileContext) -> Plan:
     specs = ctx.specs
     maps = ctx.decl.maps
     parts = _Parts(decl.check_types)
-    nodes = tuple([_plan_node(ctx, i, specs[name], tuple(out_edges[i]), maps.get(name), parts)
+    mapped = frozenset(index[name] for name in maps if name in index)
+    nodes = tuple([_plan_node(ctx, i, specs[name], tuple(out_edges[i]), maps.get(name), parts,
+                              mapped)
                    for i, name in enumerate(names)])
     return Plan(
         name=decl.name,
         version=decl.version,
         nodes=nodes,
         index=FrozenMap(index),
-        entries=tuple(index[e] for e in ctx.entries if e in index),
+        entries=tuple(index[e] for e in ctx.sure_entries if e in index),
         edges=edges,
         joins=joins,
         mergers=FrozenMap(_mergers(ctx)),
@@ -61,6 +63,8 @@ def assemble_plan(ctx: CompileContext) -> Plan:
         line=decl.line,
         warnings=tuple(d for d in ctx.diagnostics if d.severity == "warning"),
         open_inputs=decl.kind == "builder",
+        entry_edges=_entry_edges(ctx, index),
+        mapped=mapped,
     )
 
 
@@ -101,6 +105,24 @@ def _edges(ctx: CompileContext, index: Mapping[str, int]
     return tuple(edges), tuple(joins)
 
 
+def _entry_edges(ctx: CompileContext, index: Mapping[str, int]) -> tuple[PlanEdge, ...]:
+    """The conditional edges from START (source -1): they see the flow's inputs."""
+    found = []
+    for decl in ctx.decl.entry_edges:
+        if decl.condition is None:
+            continue
+        route_map: Mapping[str, tuple[int, ...]] = FrozenMap(
+            {key: tuple(index[t.name] for t in specs) for key, specs in decl.route_map}
+        ) if decl.route_map else EMPTY
+        found.append(PlanEdge(kind=decl.kind, source=-1,
+                              targets=tuple(index[t.name] for t in decl.targets),
+                              condition=decl.condition, wants_state=_arity(decl.condition) >= 2,
+                              route_map=route_map,
+                              label=_label(decl.condition) if decl.kind == "when" else "",
+                              file=decl.file, line=decl.line))
+    return tuple(found)
+
+
 class _Parts:
     """Plan inputs and outputs, each made once per plan: nodes often read and write the
     same key with the same type, and the parts are immutable. Keyed by value (an input
@@ -137,7 +159,8 @@ class _Parts:
 
 
 def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge, ...],
-               mapped: tuple[str, str] | None, parts: _Parts) -> PlanNode:
+               mapped: tuple[str, str] | None, parts: _Parts,
+               maps: frozenset[int]) -> PlanNode:
     config = spec.config
     checks = config.check_types and ctx.decl.check_types
     each = None
@@ -146,8 +169,7 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         items_key, item_param = mapped
         item = next(x for x in spec.inputs if x.name == item_param)
         each = EachPlan(items_key, item_param, make_checker(item.hint) if checks else None,
-                        describe_type(item.hint),
-                        tuple(o.name for o in spec.outputs if ctx.appends(o.name)))
+                        describe_type(item.hint))
         inputs = tuple(x for x in spec.inputs if x.name != item_param)
     fallback = config.fallback
     fallback_is_async = fallback is not None and inspect.iscoroutinefunction(fallback)
@@ -166,6 +188,8 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         edges_want_state = any([edge.wants_state for edge in out])
         if all([edge.kind == "plain" for edge in out]):
             plain_next = tuple(sorted({t for edge in out for t in edge.targets}))
+    if plain_next is not None and maps and any(t in maps for t in plain_next):
+        plain_next = None  # a map over an empty list is skipped: `next_active` decides
     return PlanNode(
         index=i,
         name=spec.name,

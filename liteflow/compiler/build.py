@@ -42,7 +42,12 @@ class CompileContext:
     decl: FlowDecl
     graph: nx.DiGraph[str] = field(default_factory=nx.DiGraph)
     specs: dict[str, NodeSpec] = field(default_factory=dict)
+    # Every node START may activate; `sure_entries` those it always activates (the
+    # others sit behind `START >> b.when(p)` or `START >> route(...)`: `entry_ways`,
+    # (target, way) in declaration order).
     entries: list[str] = field(default_factory=list)
+    sure_entries: list[str] = field(default_factory=list)
+    entry_ways: list[tuple[str, Way]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def report(self, code: str, msg_id: str, *, node: str | None = None, file: str | None = None,
@@ -187,10 +192,20 @@ def build_graph(decl: FlowDecl) -> CompileContext:
     graph.add_edges_from((src, dst, {"kind": found[0].kind, "ways": found})
                          for (src, dst), found in ways.items())
     _unknown_builder_edges(ctx)
-    if decl.entries:
-        ctx.entries = [n for n in dict.fromkeys(s.name for s in decl.entries) if n in ctx.specs]
+    for edge in decl.entry_edges:
+        if _known(ctx, edge):
+            if edge.route_map:
+                ctx.entry_ways.extend((dst.name, Way(edge.kind, edge, key))
+                                      for key, targets in edge.route_map for dst in targets)
+            else:
+                ctx.entry_ways.extend((dst.name, Way(edge.kind, edge)) for dst in edge.targets)
+    if decl.entries or decl.entry_edges:
+        sure = [s.name for s in decl.entries if s.name in specs]
+        ctx.sure_entries = list(dict.fromkeys(sure))
+        ctx.entries = list(dict.fromkeys([*sure, *(name for name, _ in ctx.entry_ways)]))
     else:
         ctx.entries = [n for n, degree in graph.in_degree() if degree == 0]
+        ctx.sure_entries = list(ctx.entries)
     return ctx
 
 

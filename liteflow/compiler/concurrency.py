@@ -24,13 +24,17 @@ def guards(ctx: CompileContext) -> dict[str, frozenset[Gate]]:
     ways_in: dict[str, list[tuple[str, Way]]] = {name: [] for name in ctx.specs}
     for src, dst, way in ctx.ways():
         ways_in[dst].append((src, way))
-    entries = set(ctx.entries)
+    # An entry behind `START >> route(...)` or `START >> b.when(p)` sits behind that gate.
+    entries: dict[str, frozenset[Gate]] = {name: frozenset() for name in ctx.sure_entries}
+    for name, way in ctx.entry_ways:
+        gate = frozenset({("START", id(way.decl.condition), way.key)})
+        entries[name] = entries[name] & gate if name in entries else gate
     found: dict[str, frozenset[Gate] | None] = dict.fromkeys(ctx.reached)
     changed = True
     while changed:
         changed = False
         for name in found:
-            guard: frozenset[Gate] | None = frozenset() if name in entries else None
+            guard: frozenset[Gate] | None = entries.get(name)
             for src, way in ways_in[name]:
                 through = _through(found, src, way)
                 if through is not None:
@@ -89,8 +93,8 @@ def check_parallel_writes(ctx: CompileContext) -> None:
     """LF301: siblings that always run in one superstep both write an OVERWRITE key."""
     reached = ctx.reached
     groups: list[list[tuple[str, EdgeDecl | None]]] = []
-    if len(ctx.entries) > 1:
-        groups.append([(e, None) for e in ctx.entries])
+    if len(ctx.sure_entries) > 1:  # those behind a condition are not sure to run together
+        groups.append([(e, None) for e in ctx.sure_entries])
     for name, targets in ctx.graph.adjacency():
         if len(targets) < 2 or name not in reached:
             continue

@@ -120,6 +120,24 @@ def check_conditions(ctx: CompileContext) -> None:
             _check_reads(ctx, edge, spec.name)
         if edge.kind == "route":
             _check_returns(ctx, edge)
+    for edge in ctx.decl.entry_edges:
+        if edge.condition is None:
+            continue
+        if not ctx.builder:  # a builder's initial state may hold keys it does not list
+            _check_entry_reads(ctx, edge)
+        if edge.kind == "route":
+            _check_returns(ctx, edge)
+
+
+def _check_entry_reads(ctx: CompileContext, edge: EdgeDecl) -> None:
+    """A condition after START sees the flow's inputs as its `outputs`."""
+    assert edge.condition is not None
+    inputs = [i.name for i in ctx.decl.inputs]
+    what = Phrase("check.what_condition" if edge.kind == "when" else "check.what_selector")
+    for key in subscripted_keys(edge.condition, 0):
+        if key not in inputs:
+            ctx.report_at_edge("LF101", "check.entry_condition_key", edge, key=key, what=what,
+                               inputs=", ".join(inputs) or "-", hint=suggestion(key, inputs))
 
 
 def _check_reads(ctx: CompileContext, edge: EdgeDecl, node: str) -> None:
@@ -141,7 +159,7 @@ def _check_reads(ctx: CompileContext, edge: EdgeDecl, node: str) -> None:
 def _check_returns(ctx: CompileContext, edge: EdgeDecl) -> None:
     assert edge.condition is not None
     keys = [key for key, _ in edge.route_map]
-    node = edge.sources[0].name if edge.sources else None
+    node = edge.sources[0].name if edge.sources else "START"
     for value in returned_strings(edge.condition):
         if value not in keys:
             ctx.report_at_edge("LF201", "check.unknown_route_key", edge, node=node, key=value,

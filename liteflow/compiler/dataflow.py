@@ -20,7 +20,11 @@ cycles are handled exactly. It mirrors the runner:
 - a node activated in several ways gets only what every way guarantees (intersection);
 - optional inputs (with defaults) and `Context` parameters are never required; an
   `each` worker's item parameter comes from the element, and its items key is read
-  from the state, so that key is required.
+  from the state, so that key is required. A map over an empty list runs nothing and
+  activates nothing: its companions cannot count on its writes, nor on its successors
+  running, while its successors (which run only after it ran) see all its outputs;
+- entries behind `START >> route(...)` or `START >> b.when(p)` start from the initial
+  state like every entry, but are not sure to run with the others.
 
 State keys are never removed, so "defined" only grows along a run. When every edge goes
 forward in declaration order, one sweep in that order solves the equations exactly;
@@ -64,6 +68,14 @@ class _Problem:
             self.need.append(mask)
         self.all = (1 << len(keys)) - 1
         self.gen = [self._generated(spec) for spec in specs]
+        # An `each` worker runs only on a non-empty list, so what follows it sees all its
+        # required outputs; an empty one writes nothing and activates nothing.
+        self.mapped = 0
+        self.mapped_gen = [0] * len(specs)
+        for i, spec in enumerate(specs):
+            if spec.name in ctx.decl.maps:
+                self.mapped |= 1 << i
+                self.mapped_gen[i] = self._generated(spec, mapped=False)
         initial = 0
         for inp in ctx.decl.inputs:
             bit = keys.get(inp.name)
@@ -78,12 +90,18 @@ class _Problem:
         self.joins: list[tuple[int, int]] = []  # (target, parents as bits)
         self.activators = self._activators()
         self.alone = False  # whether every superstep runs a single node
-        self.entry_mask = 0
-        for name in ctx.entries:
-            if name in self.index:
-                self.entry_mask |= 1 << self.index[name]
+        # The entries sure to run in the first superstep (not those behind a condition).
+        self.entry_mask = self._mask(ctx.sure_entries)
+        self.entry_any = self._mask(ctx.entries)
         self.companions = self._companions()
         self.written = self._written()
+
+    def _mask(self, names: Iterable[str]) -> int:
+        mask = 0
+        for name in names:
+            if name in self.index:
+                mask |= 1 << self.index[name]
+        return mask
 
     def _required(self, spec: NodeSpec) -> Iterable[str]:
         if spec.problems or spec.takes_state:
@@ -95,16 +113,17 @@ class _Problem:
             required.append(mapped[0])
         return required
 
-    def _generated(self, spec: NodeSpec) -> int:
+    def _generated(self, spec: NodeSpec, *, mapped: bool | None = None) -> int:
         # A node whose outputs are unknown (builder nodes, broken signatures) may write
         # anything: assuming it does keeps one mistake from cascading into many.
         if spec.open_outputs or spec.problems:
             return self.all
-        # An `each` worker may run zero times; then only its APPEND keys are written ([]).
-        mapped = spec.name in self.ctx.decl.maps
+        # An `each` worker may run zero times, writing nothing, beside its companions.
+        if mapped if mapped is not None else spec.name in self.ctx.decl.maps:
+            return 0
         mask = 0
         for out in spec.outputs:
-            if out.required and (not mapped or self.ctx.appends(out.name)):
+            if out.required:
                 bit = self.keys.get(out.name)
                 if bit is not None:
                     mask |= 1 << bit
@@ -149,7 +168,7 @@ class _Problem:
     def _companions(self) -> list[int]:
         """Per node, the nodes (bits) that always run in the same superstep as it."""
         count = len(self.order)
-        entries = self.entry_mask
+        entries = self.entry_any
         if entries & (entries - 1) == 0 and all(n & (n - 1) == 0 for n in self.next_any):
             # No node starts two others at once: every node runs alone (a chain, a loop).
             self.alone = True
@@ -175,7 +194,7 @@ class _Problem:
         """The nodes sure to run in the superstep where `way` activates node `i` (None
         while a parent's companions are not known)."""
         if way[0] == _ENTRY:
-            return self.entry_mask
+            return self.entry_mask | 1 << i
         step = None
         for parent in way:  # one parent, or a join's (any may be the last to finish)
             known = companions[parent]
@@ -186,16 +205,17 @@ class _Problem:
         return step
 
     def _following(self, together: int) -> int:
-        """What runs in the superstep after the nodes `together` all ran."""
+        """What runs in the superstep after the nodes `together` all ran (an `each` worker's
+        successors may not: its list may be empty)."""
         plain_next = self.plain_next
         found = 0
-        rest = together
+        rest = together & ~self.mapped
         while rest:
             low = rest & -rest
             found |= plain_next[low.bit_length() - 1]
             rest ^= low
         for target, parents in self.joins:
-            if parents & ~together == 0:
+            if parents & ~together == 0 and not parents & self.mapped:
                 found |= 1 << target
         return found
 
@@ -229,6 +249,7 @@ class _Problem:
         initial = self.initial
         activators = self.activators
         written = self.written
+        mapped_gen = self.mapped_gen
         forward = self.forward
         order: Iterable[int] = range(count) if forward else self._sweep_order()
         changed = True
@@ -249,7 +270,7 @@ class _Problem:
                     start &= begins
                     after &= begins | writes
                 start |= initial
-                after |= initial
+                after |= initial | mapped_gen[i]
                 if start != ins[i] or after != outs[i]:
                     ins[i] = start
                     outs[i] = after

@@ -44,6 +44,7 @@ def check_cycles(ctx: CompileContext) -> None:
     A join counts as unconditional once every parent sits unconditionally downstream of
     its target: each pass round the cycle then finishes all parents again, so the join
     fires again. A join with a parent off the cycle (or behind a condition) may stall.
+    What follows an `each` worker is behind a condition too: an empty list stops the map.
     """
     graph = ctx.graph
     if nx.is_directed_acyclic_graph(graph):
@@ -51,7 +52,10 @@ def check_cycles(ctx: CompileContext) -> None:
     plain: nx.DiGraph[str] = nx.DiGraph()
     plain.add_nodes_from(graph)
     joins: dict[int, EdgeDecl] = {}
+    maps = ctx.decl.maps
     for src, dst, way in ctx.ways():
+        if src in maps:
+            continue
         if way.kind == "plain":
             if not plain.has_edge(src, dst):
                 plain.add_edge(src, dst, decl=way.decl)

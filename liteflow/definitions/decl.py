@@ -24,6 +24,9 @@ class FlowDecl:
     nodes: tuple[NodeSpec, ...]
     edges: tuple[EdgeDecl, ...]
     entries: tuple[NodeSpec, ...] = ()
+    # Conditional edges from START (`START >> b.when(p)`, `START >> route(...)`): their
+    # conditions see the flow's inputs; no sources.
+    entry_edges: tuple[EdgeDecl, ...] = ()
     # worker node name -> (items key, item parameter)
     maps: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     state: tuple[OutputSpec, ...] = ()

@@ -20,7 +20,7 @@ from ._runnable import Drawable
 from .config import NodeConfig
 from .decl import FlowDecl
 from .spec import InputSpec, NodeSpec, source_of
-from .wiring import EdgeDecl, EdgeKind, Wirable, user_site
+from .wiring import START, EdgeDecl, EdgeKind, Wirable, _Terminal, user_site
 
 if TYPE_CHECKING:
     from ..core.diagnostics import Diagnostic
@@ -136,16 +136,20 @@ class Edge:
     """`src` → `dst`; with `condition(outputs)` or `condition(outputs, state)` only when true.
 
     `outputs` is what `src` returned; `state` the state after the superstep's merge.
+    From `START`, `dst` is an entry; with a condition, one that sees the initial state
+    (as `outputs` and as `state`).
     """
 
-    src: str
+    src: str | _Terminal
     dst: str
     condition: Callable[..., Any] | None = None
     site: Site = field(default=("<unknown>", 0), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for end in ("src", "dst"):
-            object.__setattr__(self, end, node_name(getattr(self, end)))
+            value = getattr(self, end)
+            if not (end == "src" and value is START):
+                object.__setattr__(self, end, node_name(value))
         if self.condition is not None and not callable(self.condition):
             raise FlowDefinitionError("error.not_callable", what="Edge",
                                       value=repr(self.condition))
@@ -227,8 +231,22 @@ class Graph(Drawable):
             specs.setdefault(spec.name, spec)
             nodes.append(spec)
         edges: list[EdgeDecl] = []
+        entries = [specs[name] for name in self.entries if name in specs]
+        entry_edges: list[EdgeDecl] = []
+        unknown_entries = [name for name in self.entries if name not in specs]
         unknown: list[tuple[str, str, str, int]] = []
         for edge in self.edges:
+            if edge.src is START:  # an entry, maybe conditional
+                if edge.dst not in specs:
+                    unknown_entries.append(edge.dst)
+                elif edge.condition is None:
+                    entries.append(specs[edge.dst])
+                else:
+                    entry_edges.append(EdgeDecl(kind="when", sources=(),
+                                                targets=(specs[edge.dst],), file=edge.site[0],
+                                                line=edge.site[1], condition=edge.condition))
+                continue
+            assert isinstance(edge.src, str)
             if edge.src not in specs or edge.dst not in specs:
                 unknown.append((edge.src, edge.dst, *edge.site))
                 continue
@@ -244,11 +262,12 @@ class Graph(Drawable):
             outputs=(),
             nodes=tuple(nodes),
             edges=tuple(edges),
-            entries=tuple(specs[name] for name in self.entries if name in specs),
+            entries=tuple(entries),
+            entry_edges=tuple(entry_edges),
             max_supersteps=self.max_supersteps,
             kind="builder",
             unknown_edges=tuple(unknown),
-            unknown_entries=tuple(name for name in self.entries if name not in specs),
+            unknown_entries=tuple(unknown_entries),
         )
 
     def __repr__(self) -> str:

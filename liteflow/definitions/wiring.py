@@ -47,9 +47,7 @@ class _Terminal:
     def __rshift__(self, other: Any) -> Any:
         if self is END:
             raise FlowDefinitionError("error.wiring_from_end")
-        recorder = Recorder.active()
-        for target in _targets(other):
-            recorder.entry(target)
+        _enter(Recorder.active(), other)
         return _chain_result(other)
 
     def __reduce__(self) -> str:
@@ -82,6 +80,8 @@ class Recorder:
         self._seen: set[int] = set()
         self.edges: list[EdgeDecl] = []
         self.entries: list[NodeSpec] = []
+        # `START >> b.when(p)`, `START >> route(...)`: edges whose source is START.
+        self.entry_edges: list[EdgeDecl] = []
         # each(): worker spec id -> (items key, item parameter)
         self.maps: dict[int, tuple[str, str]] = {}
 
@@ -111,6 +111,7 @@ class Recorder:
     def edge(self, kind: EdgeKind, sources: tuple[NodeSpec, ...], targets: tuple[NodeSpec, ...],
              condition: Callable[..., Any] | None = None,
              route_map: tuple[tuple[str, tuple[NodeSpec, ...]], ...] = ()) -> None:
+        """Record an edge; a `.when` or `route` without `sources` is one from START."""
         seen = self._seen
         for group in (sources, targets):
             for spec in group:
@@ -118,8 +119,10 @@ class Recorder:
                     seen.add(id(spec))
                     self.nodes.append(spec)
         file, line = user_site()
-        self.edges.append(EdgeDecl(kind=kind, sources=sources, targets=targets, file=file,
-                                   line=line, condition=condition, route_map=route_map))
+        decl = EdgeDecl(kind=kind, sources=sources, targets=targets, file=file, line=line,
+                        condition=condition, route_map=route_map)
+        from_start = not sources and kind in ("when", "route")
+        (self.entry_edges if from_start else self.edges).append(decl)
 
     def plain(self, source: NodeSpec, target: NodeSpec, file: str, line: int) -> None:
         """`edge("plain", ...)` for one source and one target, at a known site."""
@@ -215,12 +218,16 @@ class Route:
         raise FlowDefinitionError("error.wiring_from_route")
 
 
-def route(selector: Callable[..., Any], targets: Mapping[str, Wirable | _Terminal]) -> Route:
-    """Route to the targets whose keys `selector(outputs[, state])` returns (a key or a list)."""
+def route(selector: Callable[..., Any],
+          targets: Mapping[str, Wirable | Each | _Terminal]) -> Route:
+    """Route to the targets whose keys `selector(outputs[, state])` returns (a key or a list).
+
+    A target is a node, `each(...)` (a map behind the condition) or END.
+    """
     if not callable(selector):
         raise FlowDefinitionError("error.not_callable", what="route", value=repr(selector))
     for key, target in targets.items():
-        if not (target is END or isinstance(target, Wirable)):
+        if not (target is END or isinstance(target, Wirable | Each)):
             raise FlowDefinitionError("error.bad_route_target", key=key, value=repr(target))
     return Route(selector, dict(targets))
 
@@ -282,11 +289,7 @@ def _connect(source: NodeSpec, other: Any) -> None:
     elif isinstance(other, Conditional):
         recorder.edge("when", (source,), (other.node.spec,), condition=other.condition)
     elif isinstance(other, Route):
-        mapping = tuple(
-            (key, () if target is END else (target.spec,)) for key, target in other.targets.items()
-        )
-        targets = tuple(spec for _, specs in mapping for spec in specs)
-        recorder.edge("route", (source,), targets, condition=other.selector, route_map=mapping)
+        _route_edge(recorder, (source,), other)
     elif isinstance(other, Each):
         _register_map(other)
         recorder.edge("plain", (source,), (other.worker.spec,))
@@ -296,15 +299,37 @@ def _connect(source: NodeSpec, other: Any) -> None:
         raise FlowDefinitionError("error.bad_wiring_target", node=source.name, value=repr(other))
 
 
-def _targets(other: Any) -> list[NodeSpec]:
+def _route_edge(recorder: Recorder, sources: tuple[NodeSpec, ...], other: Route) -> None:
+    """A route's edge group; `each(...)` targets map their worker."""
+    mapping: list[tuple[str, tuple[NodeSpec, ...]]] = []
+    for key, target in other.targets.items():
+        if target is END:
+            mapping.append((key, ()))
+            continue
+        if isinstance(target, Each):
+            _register_map(target)
+            target = target.worker
+        mapping.append((key, (target.spec,)))
+    targets = tuple(spec for _, specs in mapping for spec in specs)
+    recorder.edge("route", sources, targets, condition=other.selector, route_map=tuple(mapping))
+
+
+def _enter(recorder: Recorder, other: Any) -> None:
+    """`START >> other`: entries, and conditional edges from START that see the inputs."""
     if isinstance(other, list | tuple):
-        return [spec for item in other for spec in _targets(item)]
-    if isinstance(other, Wirable):
-        return [other.spec]
-    if isinstance(other, Each):
+        for item in other:
+            _enter(recorder, item)
+    elif isinstance(other, Wirable):
+        recorder.entry(other.spec)
+    elif isinstance(other, Each):
         _register_map(other)
-        return [other.worker.spec]
-    raise FlowDefinitionError("error.bad_wiring_target", node="START", value=repr(other))
+        recorder.entry(other.worker.spec)
+    elif isinstance(other, Conditional):
+        recorder.edge("when", (), (other.node.spec,), condition=other.condition)
+    elif isinstance(other, Route):
+        _route_edge(recorder, (), other)
+    else:
+        raise FlowDefinitionError("error.bad_wiring_target", node="START", value=repr(other))
 
 
 def _sources(items: Sequence[Any]) -> tuple[NodeSpec, ...]:

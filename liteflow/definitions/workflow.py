@@ -23,7 +23,7 @@ from ..plan import Plan
 from ._runnable import Runnable
 from .config import NodeConfig
 from .graph import Edge, Graph, Node, NodeExecutor, node_name
-from .wiring import Wirable, user_site
+from .wiring import START, Wirable, _Terminal, user_site
 
 if TYPE_CHECKING:
     from ..core.diagnostics import Diagnostic
@@ -77,13 +77,21 @@ class Workflow(Runnable[..., dict[str, Any]]):
         self._graph = None
         return self
 
-    def add_edge(self, src: str | Node | Wirable, dst: str | Node | Wirable,
+    def add_edge(self, src: str | Node | Wirable | _Terminal, dst: str | Node | Wirable,
                  condition: Callable[..., Any] | None = None) -> Self:
         """`src` → `dst`, only when `condition(outputs)` / `condition(outputs, state)` is true.
 
-        Nodes are named by string, or by the `Node` / `@node` object itself.
+        Nodes are named by string, or by the `Node` / `@node` object itself. From `START`,
+        `dst` is an entry: with a condition, one that sees the initial state.
         """
-        self._edges.append(Edge(node_name(src), node_name(dst), condition, site=user_site()))
+        source: str | _Terminal
+        if isinstance(src, _Terminal):
+            if src is not START:
+                raise FlowDefinitionError("error.wiring_from_end")
+            source = START
+        else:
+            source = node_name(src)
+        self._edges.append(Edge(source, node_name(dst), condition, site=user_site()))
         self._graph = None
         return self
 
@@ -111,9 +119,12 @@ class Workflow(Runnable[..., dict[str, Any]]):
 
     @property
     def entries(self) -> tuple[str, ...]:
-        """The entry nodes: those given to `set_entry`, else the first node added."""
+        """The entry nodes: those given to `set_entry`, else (without edges from START) the
+        first node added."""
         if self._entries:
             return tuple(self._entries)
+        if any(edge.src is START for edge in self._edges):
+            return ()
         return (self._nodes[0].node_id,) if self._nodes else ()
 
     # -- compiling -------------------------------------------------------------------

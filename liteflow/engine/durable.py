@@ -33,6 +33,7 @@ from ..core.state import State
 from ..core.suggest import did_you_mean
 from ..core.typecheck import describe_type, describe_value
 from ..plan import Plan, PlanNode
+from .routing import first_active
 
 if TYPE_CHECKING:
     from ..checkpoint import Checkpointer, CheckpointInfo, Journal, Loaded, StoredInterrupt
@@ -88,6 +89,9 @@ def shape_of(plan: Plan) -> str:
     for edge in plan.edges:
         targets = ",".join(plan.nodes[t].name for t in edge.targets)
         items.append(f"edge {plan.nodes[edge.source].name} >> {targets} ({edge.kind})")
+    for edge in plan.entry_edges:
+        targets = ",".join(plan.nodes[t].name for t in edge.targets)
+        items.append(f"edge START >> {targets} ({edge.kind})")
     for key, merger in sorted(plan.mergers.items()):
         strategy = _BUILTINS.get(merger)
         items.append(f"strategy {key}: {strategy.value if strategy else 'custom'}")
@@ -159,10 +163,11 @@ class Durable:
                 raise CheckpointError("checkpoint.nothing_to_resume", thread=self.thread_id,
                                       flow=self.plan.name)
             values = prepare(self.plan, inputs)
-            journal.step(0, "input", {k: ("v", v) for k, v in values.items()},
-                         self.plan.entries, values={})
+            entries = first_active(self.plan, values)
+            journal.step(0, "input", {k: ("v", v) for k, v in values.items()}, entries,
+                         values={})
             journal.set_status("running")
-            return Start(values, self.plan.entries, {}, 0)
+            return Start(values, entries, {}, 0)
         self._check_fits(head.flow_version, head.shape, head.fingerprint,
                          allow_code_change or inputs is not None)
         if inputs is None:
@@ -224,10 +229,11 @@ class Durable:
             raise StateConflictError(flow=plan.name, node="input", **exc.fields) from None
         step = loaded.step + 1
         ops = delta_ops(self.strategies, values, [given], staged)
-        self.journal.step(step, "input", ops, plan.entries, values=values)
+        entries = first_active(plan, {**values, **staged})
+        self.journal.step(step, "input", ops, entries, values=values)
         self.journal.set_status("running")
         values.update(staged)
-        return Start(values, plan.entries, {}, step)
+        return Start(values, entries, {}, step)
 
     def _continue(self, loaded: Loaded) -> Start:
         arrivals = {int(k): set(v) for k, v in loaded.arrivals.items()}
@@ -362,7 +368,7 @@ class Durable:
 
             node = plan.node(as_node)
             active = next_active([node], [dict(values)], None, staged, before, arrivals,
-                                 [len(j.parents) for j in plan.joins], plan.name)
+                                 [len(j.parents) for j in plan.joins], plan.name, plan)
         step = loaded.step + 1
         ops = delta_ops(self.strategies, before, [values], staged)
         runs = [NodeRun(as_node)] if as_node else []

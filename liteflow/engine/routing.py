@@ -6,24 +6,26 @@ current values), so a failing condition leaves the state untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Sized
 from typing import Any
 
 from ..core.errors import ConditionError, LiteflowError, RouteError
 from ..core.state import Overlay, State
 from ..core.suggest import did_you_mean
-from ..plan import PlanNode
+from ..plan import Plan, PlanNode
 
-__all__ = ["next_active"]
+__all__ = ["first_active", "next_active", "skip_empty_maps"]
 
 
 def next_active(ran: Sequence[PlanNode], outs: Sequence[Mapping[str, Any]],
                 seen: Mapping[int, Mapping[str, Any]] | None, staged: Mapping[str, Any],
                 values: Mapping[str, Any], arrivals: dict[int, set[int]],
-                join_sizes: Sequence[int], flow: str) -> tuple[int, ...]:
+                join_sizes: Sequence[int], flow: str,
+                plan: Plan | None = None) -> tuple[int, ...]:
     """The sorted next active set; `arrivals` (join → parents arrived) is updated in place.
 
     `seen`: what the conditions of `each` nodes see (their instances' writes combined).
+    `plan`: given when it has `each` workers, which an empty list leaves out.
     """
     nxt: set[int] = set()
     view: State | None = None
@@ -57,7 +59,51 @@ def next_active(ran: Sequence[PlanNode], outs: Sequence[Mapping[str, Any]],
                         nxt.update(edge.targets)
                 else:
                     nxt.update(_route(edge.route_map, decision, flow, node.name))
+    if plan is not None and plan.mapped and nxt:
+        skip_empty_maps(plan, nxt, staged, values)
     return tuple(sorted(nxt)) if len(nxt) > 1 else tuple(nxt)
+
+
+def first_active(plan: Plan, values: Mapping[str, Any]) -> tuple[int, ...]:
+    """The active set of a run's (or a turn's) first superstep, from the initial state.
+
+    Conditions after START see the flow's inputs as `outputs` (a builder's: its whole
+    initial state) and the initial state as `state`.
+    """
+    if not plan.entry_edges and not plan.mapped:
+        return plan.entries
+    nxt = set(plan.entries)
+    if plan.entry_edges:
+        if plan.open_inputs:
+            given: Mapping[str, Any] = values
+        else:
+            given = {i.key: values[i.key] for i in plan.inputs if i.key in values}
+        view = State(values)
+        for edge in plan.entry_edges:
+            decision = _decide(edge.condition, given, view, edge.wants_state, plan.name, "START")
+            if edge.kind == "when":
+                if decision:
+                    nxt.update(edge.targets)
+            else:
+                nxt.update(_route(edge.route_map, decision, plan.name, "START"))
+    if plan.mapped and nxt:
+        skip_empty_maps(plan, nxt, {}, values)
+    return tuple(sorted(nxt))
+
+
+def skip_empty_maps(plan: Plan, active: set[int], staged: Mapping[str, Any],
+                    values: Mapping[str, Any]) -> None:
+    """Leave out of `active` every `each` worker whose list is empty: it runs nothing,
+    writes nothing and activates nothing (no superstep of its own). A missing or
+    malformed list stays: running it reports the mistake."""
+    for index in [i for i in active if i in plan.mapped]:
+        each = plan.nodes[index].each
+        assert each is not None
+        key = each.items_key
+        items = staged[key] if key in staged else values.get(key)
+        if (isinstance(items, Sized) and not isinstance(items, str | bytes | Mapping)
+                and len(items) == 0):
+            active.discard(index)
 
 
 def _decide(condition: Callable[..., Any] | None, out: Mapping[str, Any], view: State | None,

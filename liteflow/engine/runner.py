@@ -58,7 +58,7 @@ from .executor import Executor, LocalExecutor, Record, StepInterrupted
 from .invoke import NodeCall, cached_call, call_simple, gather_inputs, restored_call
 from .limits import CallLimit
 from .options import RunOptions
-from .routing import next_active
+from .routing import first_active, next_active
 
 __all__ = ["PregelRunner", "default_executor"]
 
@@ -158,7 +158,7 @@ class PregelRunner:
                 answers = start.answers
             else:
                 values = prepare_inputs(self.plan, inputs or {})
-                point = Checkpoint(values, self.plan.entries, {}, 0)
+                point = Checkpoint(values, first_active(self.plan, values), {}, 0)
             first = point.superstep
             bus = EventBus((*self.options.listeners(), *listeners))
             run = RunInfo(run_id=run_id, thread_id=self.options.thread_id,
@@ -335,16 +335,10 @@ class PregelRunner:
         if not mapped:
             return ran, outs, None, instances
         seen: dict[int, dict[str, Any]] = {}
-        for node, first, end in reversed(mapped):  # from the back: positions stay valid
-            assert node.each is not None
-            if first == end:
-                # No element: the node still counts as run (its edges fire), and its
-                # APPEND keys become [] so what follows can rely on them.
-                ran.insert(first, node)
-                outs.insert(first, {key: [] for key in node.each.empty_keys})
-                instances.insert(first, 0)
-                seen[node.index] = {}
-            else:
+        for node, first, end in mapped:
+            # No element (a list without a length, or an old checkpoint): no call ran, so
+            # nothing is written and no edge fires, as when the empty list is skipped.
+            if first != end:
                 seen[node.index] = _combined(outs[first:end])
         return ran, outs, seen, instances
 
@@ -408,6 +402,7 @@ class PregelRunner:
         nodes = plan.nodes
         mergers = plan.mergers
         join_sizes = [len(group.parents) for group in plan.joins]
+        maps = plan if plan.mapped else None  # `each` workers: an empty list is skipped
         limit = point.superstep + self.max_supersteps
         execute = self.executor.execute
         bus = run.bus
@@ -508,7 +503,8 @@ class PregelRunner:
             staged = self._stage(zip([n.name for n in ran], outs, strict=True), values)
 
             # 3. Messages: which nodes run next (conditions see the merged state).
-            active = next_active(ran, outs, seen, staged, values, arrivals, join_sizes, flow)
+            active = next_active(ran, outs, seen, staged, values, arrivals, join_sizes, flow,
+                                 maps)
 
             # 4. Commit: durably first (when checkpointed), then only the written keys.
             if durable is not None:

@@ -40,8 +40,8 @@ def graph_from_plan(plan: Plan) -> dict[str, Any]:
         edges.append(_edge(START, f"n{entry}", "each" if each else "plain",
                            f"each {each.items_key}" if each else ""))
     uses_end = False
-    for e in plan.edges:
-        source = f"n{e.source}"
+    for e in (*plan.entry_edges, *plan.edges):
+        source = START if e.source < 0 else f"n{e.source}"
         if e.kind == "join":
             continue
         if e.kind == "route":
@@ -49,15 +49,14 @@ def graph_from_plan(plan: Plan) -> dict[str, Any]:
                 if not targets:
                     uses_end = True
                     edges.append(_edge(source, END, "route", key))
-                edges.extend(_edge(source, f"n{t}", "route", key) for t in targets)
+                edges.extend(_edge(source, f"n{t}", "route", _each_label(plan, t, key))
+                             for t in targets)
             continue
         for target in e.targets:
             each = plan.nodes[target].each
             kind = "each" if each is not None else e.kind
             label = (e.label or "when") if e.kind == "when" else ""
-            if each is not None:
-                label = f"{label} · each {each.items_key}" if label else f"each {each.items_key}"
-            edges.append(_edge(source, f"n{target}", kind, label))
+            edges.append(_edge(source, f"n{target}", kind, _each_label(plan, target, label)))
     for group in plan.joins:
         barrier = f"j{group.index}"
         nodes.append(_node(barrier, "join", "join"))
@@ -66,6 +65,13 @@ def graph_from_plan(plan: Plan) -> dict[str, Any]:
     if uses_end:
         nodes.append(_node(END, "END", "end"))
     return {"nodes": nodes, "edges": edges}
+
+
+def _each_label(plan: Plan, target: int, label: str) -> str:
+    each = plan.nodes[target].each
+    if each is None:
+        return label
+    return f"{label} · each {each.items_key}" if label else f"each {each.items_key}"
 
 
 def nodes_of_shape(shape: str) -> list[tuple[str, str]]:

@@ -271,7 +271,7 @@ def test_each_maps_in_parallel_then_collects_once() -> None:
     assert result.supersteps == 3
 
 
-def test_each_over_empty_list_still_collects() -> None:
+def test_each_over_empty_list_runs_nothing_after_it() -> None:
     class 项目(TypedDict):
         items: list[int]
 
@@ -294,7 +294,11 @@ def test_each_over_empty_list_still_collects() -> None:
     def 空映射(n: int) -> None:
         空 >> each("items", 平方, item="x") >> 结束
 
-    assert 空映射.run(n=1).output == {"n": -1}
+    # Like a Send of an empty list: no call, no write, no edge, no superstep of its own.
+    result = 空映射.run(n=1)
+    assert result.output == {"n": 1}
+    assert result.supersteps == 1
+    assert "total" not in result.final_state
 
 
 def test_start_marks_entries_explicitly() -> None:
@@ -384,7 +388,7 @@ def test_wiring_outside_a_flow_is_a_clear_error() -> None:
         甲 >> 甲
 
 
-def test_empty_each_leaves_append_keys_as_empty_lists() -> None:
+def test_empty_each_writes_nothing_and_collect_does_not_run() -> None:
     class 项目(TypedDict):
         items: list[int]
 
@@ -406,12 +410,17 @@ def test_empty_each_leaves_append_keys_as_empty_lists() -> None:
     def 求和(squares: list[int]) -> 总和:
         return {"total": sum(squares)}
 
-    @flow(output=总和)
+    class 可能的总和(TypedDict, total=False):
+        total: int
+
+    @flow(output=可能的总和)
     def 平方和(n: int) -> None:
         列出 >> each("items", 平方, item="x") >> 求和
 
-    assert 平方和.run(n=0).output == {"total": 0}
-    assert 平方和.run(n=0).final_state["squares"] == []
+    empty = 平方和.run(n=0)
+    assert empty.output == {}
+    assert "squares" not in empty.final_state
+    assert empty.supersteps == 1
     assert 平方和.run(n=4).output == {"total": 14}
 
 

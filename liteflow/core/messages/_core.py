@@ -17,9 +17,9 @@ MESSAGES: dict[str, Msg] = {
                                    "in the route mapping"),
     "error.not_callable": Msg("{what}(...) 需要一个可调用对象，收到的是 {value}",
                               "{what}(...) needs a callable, got {value}"),
-    "error.bad_route_target": Msg("route 的键「{key}」指向 {value}，它既不是节点也不是 END",
-                                  "route key '{key}' maps to {value}, which is neither a node "
-                                  "nor END"),
+    "error.bad_route_target": Msg("route 的键「{key}」指向 {value}，它不是节点、each(...) 或 END",
+                                  "route key '{key}' maps to {value}, which is not a node, "
+                                  "each(...) or END"),
     "error.not_a_node": Msg("{value} 不是节点：请先用 @node 或 @flow 装饰",
                             "{value} is not a node: decorate it with @node or @flow"),
     "error.each_no_item": Msg("each(\"{key}\", {node})：节点 {node} 没有参数可以接收元素",

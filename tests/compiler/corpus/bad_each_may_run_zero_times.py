@@ -1,4 +1,6 @@
-"""LF101: an each(...) worker may run zero times, so only its APPEND keys are promised."""
+"""LF101: an each(...) worker may run zero times (an empty list runs nothing and writes
+nothing), so a node beside it cannot rely on its outputs, not even on its APPEND keys;
+what follows the worker itself runs only after it ran, and may."""
 from typing import Annotated, TypedDict
 
 from liteflow import UpdateStrategy, each, flow, node
@@ -11,6 +13,10 @@ class 大纲(TypedDict):
 class 章节稿(TypedDict):
     段落: Annotated[list[str], UpdateStrategy.APPEND]
     最后标题: str
+
+
+class 计数(TypedDict):
+    章数: int
 
 
 class 成稿(TypedDict):
@@ -28,10 +34,22 @@ def 写章节(标题: str) -> 章节稿:
 
 
 @node
-def 收尾(最后标题: str, 段落: list[str]) -> 成稿:  # expect: LF101
+def 数章节(章节: list[str]) -> 计数:
+    return {"章数": len(章节)}
+
+
+@node
+def 收尾(最后标题: str, 段落: list[str]) -> 成稿:
     return {"全文": 最后标题 + "".join(段落)}
+
+
+@node
+def 报数(章数: int, 段落: list[str]) -> 成稿:  # expect: LF101
+    return {"全文": f"{章数}:{len(段落)}"}
 
 
 @flow(output=成稿)
 def 长文流程(topic: str) -> None:
-    列大纲 >> each("章节", 写章节, item="标题") >> 收尾  # expect: LF301
+    列大纲 >> [each("章节", 写章节, item="标题"), 数章节]  # expect: LF301
+    写章节 >> 收尾
+    数章节 >> 报数
