@@ -51,6 +51,7 @@ class PostgresCheckpointer(SqlCheckpointer):
             raise CheckpointError("checkpoint.no_postgres", url=self.url) from None
         self.dsn = dsn
         self.serde = serde or Serde()
+        self._steady = {}
         self._local = threading.local()
         self._all: list[Any] = []
         self._all_lock = threading.Lock()
@@ -136,12 +137,6 @@ class PostgresCheckpointer(SqlCheckpointer):
         conn.execute("SELECT pg_notify('liteflow', %s)", (f"{rec.thread_id}:{rec.step}",))
 
     # ------------------------------------------------------------ schema
-
-    def _ensure(self) -> None:
-        if self._closed:
-            raise CheckpointError("checkpoint.closed", url=self.url)
-        if not self._ready:
-            self.setup()
 
     def setup(self) -> None:
         """Create or migrate the schema under an advisory lock (safe from many processes)."""

@@ -47,11 +47,14 @@ class Checkpointer(Protocol):
         """The thread's head without changing anything, or None if it does not exist."""
         ...
 
-    def put_step(self, rec: StepRecord, *, expect_head: int) -> None:
+    def put_step(self, rec: StepRecord, *, expect_head: int,
+                 create: ThreadSpec | None = None) -> None:
         """Commit one step and move the head from `expect_head` to `rec.step` on `rec.branch`.
 
-        One transaction; deletes that step's pending rows. `ThreadConflictError` (and nothing
-        written) when the head is not at `(rec.branch, expect_head)`.
+        One transaction; deletes that step's pending rows and sets the status `running`.
+        `ThreadConflictError` (and nothing written) when the head is not at
+        `(rec.branch, expect_head)`. With `create` (step 0 of a new thread), the thread is
+        created in the same transaction, so no thread ever exists without its step 0.
         """
         ...
 

@@ -159,9 +159,9 @@ class Durable:
                 raise CheckpointError("checkpoint.nothing_to_resume", thread=self.thread_id,
                                       flow=self.plan.name)
             values = prepare(self.plan, inputs)
+            # One transaction creates the thread with its step 0 (status "running").
             journal.step(0, "input", {k: ("v", v) for k, v in values.items()},
                          self.plan.entries, values={})
-            journal.set_status("running")
             return Start(values, self.plan.entries, {}, 0)
         self._check_fits(head.flow_version, head.shape, head.fingerprint,
                          allow_code_change or inputs is not None)

@@ -40,11 +40,11 @@ class Recording:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    def put_step(self, rec: Any, *, expect_head: int) -> None:
+    def put_step(self, rec: Any, *, expect_head: int, **create: Any) -> None:
         gate = self.hold.get(rec.step)
         if gate is not None:
             assert gate.wait(10)
-        self.inner.put_step(rec, expect_head=expect_head)
+        self.inner.put_step(rec, expect_head=expect_head, **create)
         self.calls.append(("step", rec.step))
 
     def put_pending(self, rec: Any) -> None:
