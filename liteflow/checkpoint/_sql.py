@@ -102,13 +102,8 @@ class SqlCheckpointer(SqlReads):
         # "running" and "none", i.e. on the first step it commits for the thread.
         thread = rec.thread_id
         known = self._steady.pop(thread, None) == (rec.branch, expect_head)
-        meta = _META.encode({
-            "n": [[n.name, n.instance, n.duration, n.attempts, n.restored] for n in rec.nodes],
-            "w": rec.written_keys, "x": rec.next_nodes,
-            "s": [rec.stats.state_bytes, rec.stats.dead_bytes, rec.stats.rows],
-        })
-        arrivals = (pack_plain({k: list(v) for k, v in rec.arrivals.items()})
-                    if rec.arrivals else None)
+        meta = self._meta(rec)
+        arrivals = self._arrivals(rec)
         created = rec.created_at or time.time()
         with self._write() as conn:
             try:
@@ -138,6 +133,21 @@ class SqlCheckpointer(SqlReads):
             if moved.rowcount != 1:
                 self._fence(conn, thread, rec.branch, expect_head + 1)
         self._steady[thread] = (rec.branch, rec.step)
+
+    @staticmethod
+    def _meta(rec: StepRecord) -> str:
+        """What history shows of a step: its calls, written keys, next nodes, counters."""
+        return _META.encode({
+            "n": [[n.name, n.instance, n.duration, n.attempts, n.restored] for n in rec.nodes],
+            "w": rec.written_keys, "x": rec.next_nodes,
+            "s": [rec.stats.state_bytes, rec.stats.dead_bytes, rec.stats.rows],
+        })
+
+    @staticmethod
+    def _arrivals(rec: StepRecord) -> bytes | None:
+        if not rec.arrivals:
+            return None
+        return pack_plain({k: list(v) for k, v in rec.arrivals.items()})
 
     def _create(self, conn: Any, spec: ThreadSpec, now: float) -> None:
         """The thread and its main branch, in the transaction of its step 0. A thread left
