@@ -25,12 +25,11 @@ from collections.abc import Iterator
 from typing import Annotated, Any, TypedDict
 
 import pytest
+from requires import in_ci
 
 from liteflow import START, Context, UpdateStrategy, flow, node
 from liteflow.checkpoint import PostgresCheckpointer
 from liteflow.core.errors import CheckpointError
-
-from requires import in_ci
 
 STEPS = 6
 PAUSE_AT = 3  # the node of superstep PAUSE_AT + 1 waits while the server restarts
