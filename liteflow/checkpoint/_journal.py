@@ -132,7 +132,8 @@ class Journal:
     # ------------------------------------------------------------ opening
 
     def begin(self, *, adopt: bool = False) -> ThreadHead | None:
-        """Create the thread, or return its head (the caller checks versions)."""
+        """The thread's head (the caller checks versions), or None for a thread with no step
+        yet: it is created by the commit of its step 0, in the same transaction."""
         self._check()
         # Read only: a new thread is created together with its step 0 (see `commit`).
         head = self.store.head(self.spec.thread_id)
@@ -299,10 +300,14 @@ class Journal:
         self.store.put_answers(self.spec.thread_id, encoded)
         self._crash_at(self.head + 1, "after_answer")
 
-    def set_status(self, status: str) -> None:
-        """Flush, then set the thread's status."""
+    def set_status(self, status: str, *, fenced: bool = False) -> None:
+        """Flush, then set the thread's status; `fenced`: only while the head is where this
+        journal left it (else `ThreadConflictError`: another runner moved on)."""
         self.flush()
-        self.store.set_status(self.spec.thread_id, status)
+        if fenced:
+            self.store.set_status(self.spec.thread_id, status, head=(self.branch, self.head))
+        else:
+            self.store.set_status(self.spec.thread_id, status)
 
     def finish(self, status: str) -> None:
         """Flush everything, then set the thread's final status for this run."""

@@ -70,8 +70,13 @@ class Checkpointer(Protocol):
         """Store encoded answers by interrupt id (all or none) for the head's next step."""
         ...
 
-    def set_status(self, thread_id: str, status: str) -> None:
-        """Set `running`, `interrupted`, `completed` or `failed`."""
+    def set_status(self, thread_id: str, status: str, *,
+                   head: tuple[str, int] | None = None) -> None:
+        """Set `running`, `interrupted`, `completed` or `failed`.
+
+        With `head=(branch, step)`, only while the thread's head is there; else
+        `ThreadConflictError` and nothing changed (another runner moved on).
+        """
         ...
 
     def load(self, thread_id: str, *, branch: str | None = None,

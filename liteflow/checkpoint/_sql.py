@@ -77,14 +77,22 @@ class SqlCheckpointer(SqlReads):
             row = self._require_head(conn, spec.thread_id)
         return ThreadHead(spec.thread_id, *row)
 
-    def set_status(self, thread_id: str, status: str) -> None:
+    def set_status(self, thread_id: str, status: str, *,
+                   head: tuple[str, int] | None = None) -> None:
         if status not in STATUSES:
             raise CheckpointError("checkpoint.bad_status", status=status, url=self.url)
         self._steady.pop(thread_id, None)
         with self._write() as conn:
             self._require_head(conn, thread_id)
-            self._x(conn, "UPDATE lf_threads SET status = ?, updated_at = ? "
-                    "WHERE thread_id = ?", (status, time.time(), thread_id))
+            if head is None:
+                self._x(conn, "UPDATE lf_threads SET status = ?, updated_at = ? "
+                        "WHERE thread_id = ?", (status, time.time(), thread_id))
+                return
+            # One guarded statement: a runner that moved the head meanwhile wins.
+            if self._x(conn, "UPDATE lf_threads SET status = ?, updated_at = ? "
+                       "WHERE thread_id = ? AND head_branch = ? AND head_step = ?",
+                       (status, time.time(), thread_id, *head)).rowcount != 1:
+                self._fence(conn, thread_id, head[0], head[1] + 1)
 
     def delete_thread(self, thread_id: str) -> None:
         self._steady.pop(thread_id, None)

@@ -181,7 +181,8 @@ class Durable:
                 loaded = self._answer(loaded, value)
             start = self._continue(loaded)
             if not start.waiting:
-                journal.set_status("running")
+                # Fenced: a runner that finished the thread meanwhile keeps it "completed".
+                journal.set_status("running", fenced=True)
             return start
         if head.status != "completed":
             raise ThreadNotFinishedError(thread=self.thread_id, flow=self.plan.name,
