@@ -34,9 +34,11 @@ if HERE not in sys.path:
 
 from workloads.common import (  # noqa: E402
     ASYNC_SLEEP_S,
+    PG_DSN_ENV,
     SWEEP_SIZES,
     SWEEP_SIZES_QUICK,
     WORKLOADS,
+    bench_pg_dsn,
 )
 
 IMPLS = ("liteflow", "langgraph", "plain")
@@ -102,6 +104,9 @@ TARGETS = (
            against_label="LangGraph SqliteSaver"),
     Target("durable_tiny", "µs per superstep", "µs", limit=150.0,
            against_label="LangGraph SqliteSaver"),
+    Target("durable_append_pg", "table data after the run", "MiB", limit=8.0,
+           key="storage.db_mib"),
+    Target("durable_append_pg", "µs per superstep", "µs", limit=2000.0),
     Target("import", "import liteflow", "s", limit=0.3, key="import"),
 )
 
@@ -320,6 +325,14 @@ def run_session(args: argparse.Namespace) -> Session:
         )
     impls = session.impls
     sections = [s for s in SECTIONS if s in args.only]
+    skipped_pg = [s for s in sections if s in WORKLOADS and WORKLOADS[s].postgres]
+    if skipped_pg and bench_pg_dsn() is None:
+        sections = [s for s in sections if s not in skipped_pg]
+        session.notes.append(
+            f"PostgreSQL rows ({', '.join(skipped_pg)}) were skipped: set"
+            f" {PG_DSN_ENV[0]}=postgresql://… (a throwaway server; each run creates and drops"
+            " its own database)."
+        )
     sweep_runs = min(args.runs, args.sweep_runs)
     repeat, budget = (1, 0.0) if args.quick else (args.repeat, args.budget)
 
@@ -638,7 +651,8 @@ def render_targets(session: Session) -> list[str]:
         "Speed-up targets are checked against the reference measured in this run (medians"
         " over processes): on a slower or busier machine both absolute figures grow, their"
         " ratio much less. *plain* is the hand-written lower bound (for the durable workloads:"
-        " one msgpack row per superstep in its own SQLite transaction).",
+        " one msgpack row per superstep in its own SQLite transaction, or PostgreSQL"
+        " autocommit INSERT).",
     ]
     return [*lines, ""]
 
@@ -762,15 +776,21 @@ DURABLE_ROWS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("langgraph", "durable_append", "LangGraph SqliteSaver, default channels"),
         ("langgraph", "durable_append_delta", "LangGraph SqliteSaver, `DeltaChannel`"),
         ("plain", "durable_append", "plain (one msgpack row per superstep)"),
+        ("liteflow", "durable_append_pg", "liteflow (PostgreSQL, random letters)"),
+        ("plain", "durable_append_pg", "plain (PostgreSQL, one row per superstep, random letters)"),
     ),
     "durable_tiny": (
         ("liteflow", "durable_tiny", "liteflow (SQLite, default `fsync=False`)"),
         ("langgraph", "durable_tiny", "LangGraph SqliteSaver"),
         ("plain", "durable_tiny", "plain (one msgpack row per superstep)"),
+        ("liteflow", "durable_tiny_pg", "liteflow (PostgreSQL)"),
+        ("plain", "durable_tiny_pg", "plain (PostgreSQL, one row per superstep)"),
     ),
 }
 DURABLE_VARIANT_OF = {"durable_append_delta": "durable_append",
-                      "durable_append_fsync": "durable_append"}
+                      "durable_append_fsync": "durable_append",
+                      "durable_append_pg": "durable_append",
+                      "durable_tiny_pg": "durable_tiny"}
 
 
 def render_durable(session: Session, name: str) -> list[str]:
@@ -845,7 +865,13 @@ def render_durable(session: Session, name: str) -> list[str]:
         " from the step records), LangGraph `graph.get_state(config)` on a new connection,"
         " plain: folding its rows; each checked against the expected final state. SQLite"
         f" `synchronous`: liteflow NORMAL by default (FULL with `fsync=True`), LangGraph's"
-        f" connection {lg_sync} (SQLite's default: an fsync per commit), plain NORMAL.",
+        f" connection {lg_sync} (SQLite's default: an fsync per commit), plain NORMAL."
+        " *PostgreSQL rows* (with `LITEFLOW_BENCH_PG_DSN`): each run on a fresh database,"
+        " made before the timed runs; *database* is then `pg_total_relation_size` summed over"
+        " its tables (heap, TOAST and indexes) as the run left them, and the appended strings"
+        " are random letters (TOAST compression would shrink a repeated letter to a few"
+        " percent); read back is `PostgresCheckpointer(dsn).load(thread)`; the plain bound"
+        " inserts one BYTEA row per superstep in autocommit (one round trip).",
         "",
     ]
     return lines

@@ -34,6 +34,24 @@ def durable_blob(i: int) -> str:
     return blob(i, DURABLE_BLOB_CHARS)
 
 
+_NOISE: list[str] = []
+
+
+def durable_noise(i: int) -> str:
+    """The 10 KB string that step `i` of ``durable_append_pg`` appends: random letters,
+    so that PostgreSQL's TOAST compression cannot shrink it (it would shrink
+    `durable_blob`'s repeated letter to a few percent)."""
+    if not _NOISE:
+        import base64
+        import random
+
+        _NOISE.append(base64.b64encode(random.Random(20261201).randbytes(3 * 2**18)).decode())
+    noise = _NOISE[0]
+    head = f"{i:08d}"
+    start = (i * 7919) % (len(noise) - DURABLE_BLOB_CHARS)
+    return head + noise[start:start + DURABLE_BLOB_CHARS - len(head)]
+
+
 @dataclass(frozen=True, slots=True)
 class Workload:
     name: str
@@ -52,6 +70,8 @@ class Workload:
     durable: bool = False
     #: Part of the quick (smoke) mode; variants that exercise no new code path are not.
     in_quick: bool = True
+    #: Runs on PostgreSQL: skipped (with a line in the report) without `bench_pg_dsn()`.
+    postgres: bool = False
 
 
 def _check_chain(state: Mapping[str, Any], n: int) -> None:
@@ -83,6 +103,13 @@ def _check_durable_append(state: Mapping[str, Any], n: int) -> None:
     items = state["items"]
     assert len(items) == n, f"len(items)={len(items)}, expected {n}"
     assert items == [durable_blob(i) for i in range(n)], "items differ from the expected strings"
+    assert state["i"] == n, f"i={state['i']!r}, expected {n}"
+
+
+def _check_durable_append_pg(state: Mapping[str, Any], n: int) -> None:
+    items = state["items"]
+    assert len(items) == n, f"len(items)={len(items)}, expected {n}"
+    assert items == [durable_noise(i) for i in range(n)], "items differ from the expected strings"
     assert state["i"] == n, f"i={state['i']!r}, expected {n}"
 
 
@@ -212,6 +239,35 @@ WORKLOADS: dict[str, Workload] = {
             max_runs=3,
             durable=True,
         ),
+        Workload(
+            "durable_append_pg",
+            "`durable_append` with every superstep committed to PostgreSQL (a fresh database"
+            " per run, `PostgresCheckpointer(dsn)`); the 10 KB strings are random letters,"
+            " which TOAST compression cannot shrink",
+            full_size=500,
+            quick_size=10,
+            unit="superstep",
+            units=lambda n: n,
+            check=_check_durable_append_pg,
+            impls=("liteflow", "plain"),
+            max_runs=3,
+            durable=True,
+            postgres=True,
+        ),
+        Workload(
+            "durable_tiny_pg",
+            "`durable_tiny` with every superstep committed to PostgreSQL",
+            full_size=2000,
+            quick_size=10,
+            unit="superstep",
+            units=lambda n: n,
+            check=_check_durable_tiny,
+            impls=("liteflow", "plain"),
+            max_runs=3,
+            durable=True,
+            postgres=True,
+            in_quick=False,
+        ),
     )
 }
 
@@ -251,18 +307,103 @@ def fresh_db_path() -> str:
 
 
 def remove_db(path: str) -> None:
-    """Delete a run's database folder (LangGraph's can be a gigabyte)."""
+    """Delete a run's database folder (LangGraph's can be a gigabyte), or its PostgreSQL
+    database (`path` is then its DSN)."""
+    if is_pg(path):
+        drop_pg_db(path)
+        return
     shutil.rmtree(os.path.dirname(path), ignore_errors=True)
 
 
 def db_files_bytes(path: str) -> int:
-    """The database file plus its write-ahead log, as they are on disk now."""
+    """The database file plus its write-ahead log, as they are on disk now; for PostgreSQL
+    the tables (heap, TOAST and indexes) of the run's database."""
+    if is_pg(path):
+        return pg_tables_bytes(path)
     return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+
+
+# ---- PostgreSQL: one fresh database per run --------------------------------------------------
+
+#: Where the PostgreSQL rows run: a throwaway server (each run creates and drops a database).
+PG_DSN_ENV = ("LITEFLOW_BENCH_PG_DSN", "LITEFLOW_TEST_PG_DSN")
+
+
+def bench_pg_dsn() -> str | None:
+    """The server's DSN from the environment, or None (the PostgreSQL rows are skipped)."""
+    for name in PG_DSN_ENV:
+        if os.environ.get(name):
+            return os.environ[name]
+    return None
+
+
+def is_pg(path: str) -> bool:
+    return path.startswith(("postgresql://", "postgres://"))
+
+
+def fresh_pg_db() -> str:
+    """The DSN of a new, empty database on the benchmark server."""
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    dsn = bench_pg_dsn()
+    if dsn is None:
+        raise RuntimeError(f"set {PG_DSN_ENV[0]}=postgresql://... for the PostgreSQL rows")
+    name = f"lf_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
+
+
+class PgDatabases:
+    """Fresh databases made before the timed runs (`CREATE DATABASE` copies a template: a
+    tenth of a second that a SQLite run, creating a file, does not pay); leftovers are
+    dropped at exit."""
+
+    def __init__(self, count: int = 8) -> None:
+        self.ready = [fresh_pg_db() for _ in range(count)]
+        atexit.register(self.drop)
+
+    def take(self) -> str:
+        return self.ready.pop() if self.ready else fresh_pg_db()
+
+    def drop(self) -> None:
+        while self.ready:
+            drop_pg_db(self.ready.pop())
+
+
+def drop_pg_db(dsn: str) -> None:
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    server = bench_pg_dsn()
+    assert server is not None
+    name = urlsplit(dsn).path.lstrip("/")
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pg_tables_bytes(dsn: str) -> int:
+    """`pg_total_relation_size` summed over the tables of the public schema."""
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'public' AND c.relkind = 'r'"
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def checkpoint_wal(path: str) -> list[int]:
     """Move the WAL into the database file (`wal_checkpoint(TRUNCATE)`); SQLite's
-    (busy, log pages, checkpointed pages) row."""
+    (busy, log pages, checkpointed pages) row (nothing to do for PostgreSQL)."""
+    if is_pg(path):
+        return []
     conn = sqlite3.connect(path, timeout=10)
     try:
         row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

@@ -19,7 +19,16 @@ from typing import Annotated, Any, TypedDict
 import liteflow
 from liteflow import START, UpdateStrategy, flow, node
 
-from .common import ASYNC_SLEEP_S, blob, distinct_functions, durable_blob, fresh_db_path
+from .common import (
+    ASYNC_SLEEP_S,
+    PgDatabases,
+    blob,
+    distinct_functions,
+    durable_blob,
+    durable_noise,
+    fresh_db_path,
+    is_pg,
+)
 
 
 def version() -> str:
@@ -257,10 +266,10 @@ class TinyOut(TypedDict):
     i: int
 
 
-def build_durable_append(n: int) -> Any:
+def build_durable_append(n: int, make: Callable[[int], str] = durable_blob) -> Any:
     @node
     def grow(i: int) -> AppendOut:
-        return {"i": i + 1, "items": [durable_blob(i)]}
+        return {"i": i + 1, "items": [make(i)]}
 
     @flow(max_supersteps=n + 10)
     def durable_append(i: int) -> AppendFinal:
@@ -307,11 +316,45 @@ def run_durable_append_fsync(f: Any) -> DurableRun:
         store.close()
 
 
-def read_back(f: Any, run: DurableRun) -> dict[str, Any]:
-    """The thread's state as stored: `SqliteCheckpointer(path).load(thread)`."""
-    from liteflow.checkpoint import SqliteCheckpointer
+@dataclass(frozen=True, slots=True)
+class OnPostgres:
+    """A durable flow and the fresh databases its runs take, one each."""
 
-    store = SqliteCheckpointer(run.path)
+    flow: Any
+    databases: PgDatabases
+
+
+def build_durable_append_pg(n: int) -> OnPostgres:
+    durable_noise(0)  # the random letters are made before the timed runs
+    return OnPostgres(build_durable_append(n, durable_noise), PgDatabases())
+
+
+def build_durable_tiny_pg(n: int) -> OnPostgres:
+    return OnPostgres(build_durable_tiny(n), PgDatabases())
+
+
+def run_durable_append_pg(built: OnPostgres) -> DurableRun:
+    """As `durable_append`, committed to PostgreSQL: `PostgresCheckpointer(dsn)`."""
+    from liteflow.checkpoint import PostgresCheckpointer
+
+    dsn = built.databases.take()
+    store = PostgresCheckpointer(dsn)
+    try:
+        app = built.flow.with_options(thread_id="bench", checkpointer=store, durability="sync")
+        return DurableRun(app.run(i=0), dsn, "bench")
+    finally:
+        store.close()
+
+
+run_durable_tiny_pg = run_durable_append_pg
+
+
+def read_back(f: Any, run: DurableRun) -> dict[str, Any]:
+    """The thread's state as stored: `SqliteCheckpointer(path).load(thread)` (for PostgreSQL
+    `PostgresCheckpointer(dsn).load(thread)`)."""
+    from liteflow.checkpoint import PostgresCheckpointer, SqliteCheckpointer
+
+    store = PostgresCheckpointer(run.path) if is_pg(run.path) else SqliteCheckpointer(run.path)
     try:
         values: dict[str, Any] = store.load(run.thread).values
     finally:

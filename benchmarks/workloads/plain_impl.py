@@ -13,7 +13,15 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from .common import ASYNC_SLEEP_S, blob, durable_blob, fresh_db_path
+from .common import (
+    ASYNC_SLEEP_S,
+    PgDatabases,
+    blob,
+    durable_blob,
+    durable_noise,
+    fresh_db_path,
+    is_pg,
+)
 
 Fn = Callable[..., dict[str, Any]]
 
@@ -207,6 +215,10 @@ def _grow(i: int) -> dict[str, Any]:
     return {"i": i + 1, "items": [durable_blob(i)]}
 
 
+def _grow_noise(i: int) -> dict[str, Any]:
+    return {"i": i + 1, "items": [durable_noise(i)]}
+
+
 def _tick(i: int) -> dict[str, Any]:
     return {"i": i + 1}
 
@@ -244,12 +256,78 @@ def _run_durable(d: Durable) -> DurableRun:
 run_durable_append = run_durable_tiny = _run_durable
 
 
-def read_back(d: Durable, run: DurableRun) -> dict[str, Any]:
+# On PostgreSQL: the same rows (BYTEA), each INSERT its own transaction (autocommit: one
+# round trip per superstep).
+
+
+@dataclass(frozen=True, slots=True)
+class OnPostgres:
+    durable: Durable
+    databases: PgDatabases
+
+
+def build_durable_append_pg(n: int) -> OnPostgres:
+    durable_noise(0)  # the random letters are made before the timed runs
+    return OnPostgres(Durable(n, _grow_noise, frozenset({"items"})), PgDatabases())
+
+
+def build_durable_tiny_pg(n: int) -> OnPostgres:
+    return OnPostgres(build_durable_tiny(n), PgDatabases())
+
+
+def _open_pg(dsn: str) -> Any:
+    import psycopg
+
+    conn = psycopg.connect(dsn, autocommit=True)
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS steps (thread TEXT NOT NULL, step INTEGER NOT NULL,"
+        " writes BYTEA NOT NULL, PRIMARY KEY (thread, step))"
+    )
+    return conn
+
+
+def run_durable_append_pg(built: OnPostgres) -> DurableRun:
     import msgpack
 
+    d = built.durable
+    dsn = built.databases.take()
+    conn = _open_pg(dsn)
+    state: dict[str, Any] = {"i": 0}
+    insert = "INSERT INTO steps (thread, step, writes) VALUES (%s, %s, %s)"
+    try:
+        conn.execute(insert, ("bench", 0, msgpack.packb(state)))
+        step = 0
+        while state["i"] < d.n:
+            writes = d.step(i=state["i"])
+            step += 1
+            conn.execute(insert, ("bench", step, msgpack.packb(writes)))
+            _apply(state, writes, d.appends)
+    finally:
+        conn.close()
+    return DurableRun(state, dsn, "bench")
+
+
+run_durable_tiny_pg = run_durable_append_pg
+
+
+def read_back(d: Any, run: DurableRun) -> dict[str, Any]:
+    import msgpack
+
+    if is_pg(run.path):
+        conn = _open_pg(run.path)
+        try:
+            state: dict[str, Any] = {}
+            rows = conn.execute(
+                "SELECT writes FROM steps WHERE thread = %s ORDER BY step", (run.thread,)
+            ).fetchall()
+            for (writes,) in rows:
+                _apply(state, msgpack.unpackb(writes), d.durable.appends)
+        finally:
+            conn.close()
+        return state
     conn = _open(run.path)
     try:
-        state: dict[str, Any] = {}
+        state = {}
         rows = conn.execute(
             "SELECT writes FROM steps WHERE thread = ? ORDER BY step", (run.thread,)
         )

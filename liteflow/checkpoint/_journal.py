@@ -126,14 +126,20 @@ class Journal:
         self._io = threading.Lock()  # one store call at a time, in order
         self._buffer: list[tuple[str, int, Callable[[], None]]] = []  # durability="exit"
         self._wrote_any = False
+        self._create = False  # begin() found no thread: step 0 creates it
         self._closed = False
 
     # ------------------------------------------------------------ opening
 
     def begin(self, *, adopt: bool = False) -> ThreadHead | None:
-        """Create the thread, or return its head (the caller checks versions)."""
+        """The thread's head (the caller checks versions), or None for a thread with no step
+        yet: it is created by the commit of its step 0, in the same transaction."""
         self._check()
-        head = self.store.begin(self.spec, adopt=adopt)
+        # Read only: a new thread is created together with its step 0 (see `commit`).
+        head = self.store.head(self.spec.thread_id)
+        if head is not None and adopt:
+            head = self.store.begin(self.spec, adopt=True)
+        self._create = head is None or head.step < 0
         if head is not None:
             self.branch, self.head = head.branch, head.step
             self._wrote_any = head.step >= 0
@@ -222,10 +228,15 @@ class Journal:
         """Write an encoded record according to `durability` (see `step`)."""
         self._check()
         expect = self.head
+        create = self.spec if self._create and rec.step == 0 else None
+        self._create = False
 
         def job() -> None:
             self._crash_at(rec.step, "before_commit")
-            self.store.put_step(rec, expect_head=expect)
+            if create is None:
+                self.store.put_step(rec, expect_head=expect)
+            else:
+                self.store.put_step(rec, expect_head=expect, create=create)
             self._crash_at(rec.step, "after_commit")
 
         if self.durability == "exit" and self._wrote_any:
@@ -289,10 +300,14 @@ class Journal:
         self.store.put_answers(self.spec.thread_id, encoded)
         self._crash_at(self.head + 1, "after_answer")
 
-    def set_status(self, status: str) -> None:
-        """Flush, then set the thread's status."""
+    def set_status(self, status: str, *, fenced: bool = False) -> None:
+        """Flush, then set the thread's status; `fenced`: only while the head is where this
+        journal left it (else `ThreadConflictError`: another runner moved on)."""
         self.flush()
-        self.store.set_status(self.spec.thread_id, status)
+        if fenced:
+            self.store.set_status(self.spec.thread_id, status, head=(self.branch, self.head))
+        else:
+            self.store.set_status(self.spec.thread_id, status)
 
     def finish(self, status: str) -> None:
         """Flush everything, then set the thread's final status for this run."""

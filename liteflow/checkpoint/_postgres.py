@@ -19,16 +19,41 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..core.errors import CheckpointError, LiteflowError
-from ._records import StepRecord
+from ..core.errors import CheckpointError, LiteflowError, ThreadConflictError
+from ._records import StepRecord, ThreadSpec
 from ._serde import Serde
 from ._sql import SCHEMA_VERSION, SqlCheckpointer, schema
+from ._sql_reads import pack_plain
 from ._url import redact_url
 
 __all__ = ["PostgresCheckpointer"]
 
 # Any constant shared by every liteflow process: "lf" + schema family.
 _MIGRATION_LOCK = 0x6C66_0001
+_NOTIFY = "SELECT pg_notify('liteflow', %s)"
+
+
+def _step_statement(first: bool) -> str:
+    """A superstep's commit as one statement: move the head (compare-and-set), on a first
+    step also set the status and clear the step's pending rows, and insert the row only
+    where the head moved (zero rows: another runner owns the thread)."""
+    status = ", status = 'running'" if first else ""
+    cleared = (", cleared AS (DELETE FROM lf_pending WHERE thread_id = %s AND branch = %s "
+               "AND step = %s AND EXISTS (SELECT 1 FROM moved))") if first else ""
+    return (
+        f"WITH moved AS (UPDATE lf_threads SET head_step = %s, run_id = %s, "
+        f"updated_at = %s{status} WHERE thread_id = %s AND head_branch = %s "
+        f"AND head_step = %s RETURNING 1){cleared} "
+        "INSERT INTO lf_steps (thread_id, branch, step, kind, run_id, writes, snapshot, "
+        "active, arrivals, meta, nbytes, created_at) SELECT %s::text, %s::text, "
+        "%s::integer, %s::text, %s::text, %s::bytea, %s::bytea, %s::bytea, %s::bytea, "
+        "%s::text, %s::integer, %s::double precision "
+        # Listeners (live UIs) hear of the step when it commits, from the same statement.
+        "FROM moved, (SELECT pg_notify('liteflow', %s)) AS notified")
+
+
+_STEP_STEADY = _step_statement(first=False)
+_STEP_FIRST = _step_statement(first=True)
 
 
 def _psycopg() -> Any:
@@ -51,6 +76,7 @@ class PostgresCheckpointer(SqlCheckpointer):
             raise CheckpointError("checkpoint.no_postgres", url=self.url) from None
         self.dsn = dsn
         self.serde = serde or Serde()
+        self._steady = {}
         self._local = threading.local()
         self._all: list[Any] = []
         self._all_lock = threading.Lock()
@@ -133,15 +159,44 @@ class PostgresCheckpointer(SqlCheckpointer):
 
     def _after_step(self, conn: Any, rec: StepRecord) -> None:
         # Delivered to LISTEN liteflow only when the transaction commits (live UIs).
-        conn.execute("SELECT pg_notify('liteflow', %s)", (f"{rec.thread_id}:{rec.step}",))
+        conn.execute(_NOTIFY, (f"{rec.thread_id}:{rec.step}",))
+
+    def put_step(self, rec: StepRecord, *, expect_head: int,
+                 create: ThreadSpec | None = None) -> None:
+        """One statement, one round trip, its own transaction: the head update, the pending
+        rows' delete, the step's row (inserted only if the head moved) and the notification."""
+        if create is not None:
+            super().put_step(rec, expect_head=expect_head, create=create)
+            return
+        thread = rec.thread_id
+        known = self._steady.pop(thread, None) == (rec.branch, expect_head)
+        created = rec.created_at or time.time()
+        head = (rec.step, rec.run_id, created, thread, rec.branch, expect_head)
+        row = (thread, rec.branch, rec.step, rec.kind, rec.run_id, rec.writes, rec.snapshot,
+               pack_plain(rec.active), self._arrivals(rec), self._meta(rec), rec.nbytes,
+               created)
+        self._ensure()
+        conn = self._conn()
+        note = f"{thread}:{rec.step}"
+        try:
+            if known:
+                stored = conn.execute(_STEP_STEADY, (*head, *row, note))
+            else:
+                stored = conn.execute(_STEP_FIRST, (*head, thread, rec.branch, rec.step, *row,
+                                                    note))
+        except self._pg.IntegrityError:
+            # The step exists already: another runner committed it.
+            raise ThreadConflictError(thread=thread, branch=rec.branch, expected=expect_head,
+                                      head_branch=rec.branch, found=rec.step,
+                                      url=self.url) from None
+        except self._pg.Error as error:
+            raise self._fail(error) from None
+        if stored.rowcount != 1:
+            with self._read() as reading:
+                self._fence(reading, thread, rec.branch, expect_head + 1)
+        self._steady[thread] = (rec.branch, rec.step)
 
     # ------------------------------------------------------------ schema
-
-    def _ensure(self) -> None:
-        if self._closed:
-            raise CheckpointError("checkpoint.closed", url=self.url)
-        if not self._ready:
-            self.setup()
 
     def setup(self) -> None:
         """Create or migrate the schema under an advisory lock (safe from many processes)."""

@@ -47,11 +47,14 @@ class Checkpointer(Protocol):
         """The thread's head without changing anything, or None if it does not exist."""
         ...
 
-    def put_step(self, rec: StepRecord, *, expect_head: int) -> None:
+    def put_step(self, rec: StepRecord, *, expect_head: int,
+                 create: ThreadSpec | None = None) -> None:
         """Commit one step and move the head from `expect_head` to `rec.step` on `rec.branch`.
 
-        One transaction; deletes that step's pending rows. `ThreadConflictError` (and nothing
-        written) when the head is not at `(rec.branch, expect_head)`.
+        One transaction; deletes that step's pending rows and sets the status `running`.
+        `ThreadConflictError` (and nothing written) when the head is not at
+        `(rec.branch, expect_head)`. With `create` (step 0 of a new thread), the thread is
+        created in the same transaction, so no thread ever exists without its step 0.
         """
         ...
 
@@ -67,8 +70,13 @@ class Checkpointer(Protocol):
         """Store encoded answers by interrupt id (all or none) for the head's next step."""
         ...
 
-    def set_status(self, thread_id: str, status: str) -> None:
-        """Set `running`, `interrupted`, `completed` or `failed`."""
+    def set_status(self, thread_id: str, status: str, *,
+                   head: tuple[str, int] | None = None) -> None:
+        """Set `running`, `interrupted`, `completed` or `failed`.
+
+        With `head=(branch, step)`, only while the thread's head is there; else
+        `ThreadConflictError` and nothing changed (another runner moved on).
+        """
         ...
 
     def load(self, thread_id: str, *, branch: str | None = None,

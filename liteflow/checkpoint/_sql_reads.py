@@ -94,6 +94,15 @@ class SqlReads:
 
     serde: Serde
     url: str  # for messages, password hidden
+    _ready: bool = False  # schema created or checked (set by `setup`)
+    _closed: bool = False
+
+    def _ensure(self) -> None:
+        """Refuse a closed store; create or check the schema on first use."""
+        if self._closed:
+            raise CheckpointError("checkpoint.closed", url=self.url)
+        if not self._ready:
+            self.setup()
 
     # ------------------------------------------------------------ subclass hooks
 

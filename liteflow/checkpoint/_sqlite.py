@@ -56,6 +56,7 @@ class _SqliteBase(SqlCheckpointer):
     def __init__(self, serde: Serde | None) -> None:
         self.serde = serde or Serde()
         self._ready = False
+        self._steady = {}
         self._setup_lock = threading.Lock()
         self._closed = False
 
@@ -113,12 +114,6 @@ class _SqliteBase(SqlCheckpointer):
             finally:
                 if conn.in_transaction:
                     conn.execute("COMMIT")
-
-    def _ensure(self) -> None:
-        if self._closed:
-            raise CheckpointError("checkpoint.closed", url=self.url)
-        if not self._ready:
-            self.setup()
 
     def setup(self) -> None:
         """Create the schema on first use; concurrent processes wait on SQLite's write lock."""

@@ -164,9 +164,9 @@ class Durable:
                                       flow=self.plan.name)
             values = prepare(self.plan, inputs)
             entries = first_active(self.plan, values)
+            # One transaction creates the thread with its step 0 (status "running").
             journal.step(0, "input", {k: ("v", v) for k, v in values.items()}, entries,
                          values={})
-            journal.set_status("running")
             return Start(values, entries, {}, 0)
         self._check_fits(head.flow_version, head.shape, head.fingerprint,
                          allow_code_change or inputs is not None)
@@ -186,7 +186,8 @@ class Durable:
                 loaded = self._answer(loaded, value)
             start = self._continue(loaded)
             if not start.waiting:
-                journal.set_status("running")
+                # Fenced: a runner that finished the thread meanwhile keeps it "completed".
+                journal.set_status("running", fenced=True)
             return start
         if head.status != "completed":
             raise ThreadNotFinishedError(thread=self.thread_id, flow=self.plan.name,

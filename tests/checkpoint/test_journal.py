@@ -40,11 +40,11 @@ class Recording:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    def put_step(self, rec: Any, *, expect_head: int) -> None:
+    def put_step(self, rec: Any, *, expect_head: int, **create: Any) -> None:
         gate = self.hold.get(rec.step)
         if gate is not None:
             assert gate.wait(10)
-        self.inner.put_step(rec, expect_head=expect_head)
+        self.inner.put_step(rec, expect_head=expect_head, **create)
         self.calls.append(("step", rec.step))
 
     def put_pending(self, rec: Any) -> None:
@@ -250,3 +250,56 @@ def test_bad_durability_is_a_clear_error() -> None:
     with pytest.raises(CheckpointError) as info:
         Journal(MemoryCheckpointer(), make_spec(uuid.uuid4().hex), durability="later")
     assert "later" in str(info.value)
+
+
+def test_a_thread_left_without_steps_is_taken_over_by_its_next_run(make_store: Any,
+                                                                    thread_id: str) -> None:
+    store = make_store()
+    # What a process killed between creating a thread and its step 0 left (older versions
+    # created the thread first): a thread whose head is -1, under the old run's spec.
+    assert store.begin(ThreadSpec(thread_id, "旧流程", "v0", "旧", "旧形", "run-0")) is None
+    journal = Journal(store, make_spec(thread_id, "run-1"))
+    assert journal.open() is None
+    journal.step(0, "input", {"日志": ("v", [])}, active=[0])
+    head = store.head(thread_id)
+    assert head is not None and (head.step, head.flow, head.fingerprint, head.run_id) == (
+        0, "写作流程", "fp", "run-1")
+    assert [t.thread_id for t in store.threads()].count(thread_id) == 1
+
+
+def test_a_new_thread_exists_only_once_its_step_0_is_committed(make_store: Any,
+                                                              thread_id: str) -> None:
+    store = make_store()
+    journal = Journal(store, make_spec(thread_id))
+    assert journal.open() is None
+    assert store.head(thread_id) is None  # opening reads only
+    with pytest.raises(CheckpointEncodeError):
+        journal.step(0, "input", {"坏": ("v", object())}, active=[0])
+    assert store.head(thread_id) is None
+    journal = Journal(store, make_spec(thread_id))
+    journal.open()
+    journal.step(0, "input", {"日志": ("v", [])}, active=[0])
+    head = store.head(thread_id)
+    assert head is not None and head.step == 0 and head.status == "running"
+
+
+def test_steps_after_a_status_change_or_pending_rows_set_running_and_clear_them(
+        make_store: Any, thread_id: str) -> None:
+    store = make_store()
+    journal = Journal(store, make_spec(thread_id))
+    journal.open()
+    run(journal, 2)  # steps 0..2, each after a pending row of its own
+    assert store.load(thread_id).pending == {}
+    store.set_status(thread_id, "interrupted")
+    journal.step(3, "step", {"日志": ("a", [3])}, active=[0], values={"日志": [1, 2]})
+    head = store.head(thread_id)
+    assert head is not None and head.status == "running"
+    journal.step(4, "step", {"日志": ("a", [4])}, active=[0], values={"日志": [1, 2, 3]})
+    journal.pending(5, 1, 0, {"结果": "旧"})
+    journal.step(5, "step", {"日志": ("a", [5])}, active=[0], values={"日志": [1, 2, 3, 4]})
+    loaded = store.load(thread_id)
+    assert loaded.values == {"日志": [1, 2, 3, 4, 5]} and loaded.pending == {}
+    with store._read() as conn:  # no pending row left behind (none is ever read again)
+        left = store._x(conn, "SELECT COUNT(*) FROM lf_pending WHERE thread_id = ?",
+                        (thread_id,)).fetchone()[0]
+    assert left == 0

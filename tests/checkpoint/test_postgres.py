@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from liteflow.checkpoint import Journal, PostgresCheckpointer, ThreadSpec, open_checkpointer
-from liteflow.core.errors import CheckpointError
+from liteflow.core.errors import CheckpointError, ThreadConflictError
 
 CHILD = Path(__file__).with_name("journal_child.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,3 +142,24 @@ def test_500_supersteps_appending_10_kb_on_postgres(fresh_dsn: str) -> None:
           f"{per_step * 1e3:.2f} ms per superstep, load {load_ms:.1f} ms")
     assert loaded.values == {"日志": log, "n": 500}
     assert size <= 8 * 2**20
+
+
+def test_each_committed_step_notifies_listeners_once(fresh_dsn: str) -> None:
+    import psycopg
+
+    listener = psycopg.connect(fresh_dsn, autocommit=True)
+    listener.execute("LISTEN liteflow")
+    store = PostgresCheckpointer(fresh_dsn)
+    journal = Journal(store, spec("听众"))
+    journal.open()
+    journal.step(0, "input", {"日志": ("v", [])}, active=[0])
+    for k in range(1, 4):
+        journal.step(k, "step", {"日志": ("a", [k])}, active=[0], values={"日志": []})
+    stale = Journal(store, spec("听众"))
+    stale.branch, stale.head = "main", 1  # a runner that lost the thread: nothing committed
+    with pytest.raises(ThreadConflictError):
+        stale.step(2, "step", {"日志": ("a", ["重复"])}, active=[0])
+    heard = [n.payload for n in listener.notifies(timeout=1.0, stop_after=6)]
+    listener.close()
+    store.close()
+    assert heard == ["听众:0", "听众:1", "听众:2", "听众:3"]

@@ -264,3 +264,16 @@ def test_the_node_cache(store: Checkpointer, thread_id: str) -> None:
     store.put_cached(key + "-过期", b"\x80", ttl=0.05)
     time.sleep(0.1)
     assert store.get_cached(key + "-过期") is None
+
+
+def test_a_fenced_status_change_loses_to_a_runner_that_moved_on(store: Checkpointer,
+                                                                 thread_id: str) -> None:
+    run_steps(store, thread_id, 3)  # head at main:3
+    store.set_status(thread_id, "completed")
+    with pytest.raises(ThreadConflictError):
+        store.set_status(thread_id, "running", head=("main", 2))  # loaded before step 3
+    head = store.head(thread_id)
+    assert head is not None and head.status == "completed"
+    store.set_status(thread_id, "running", head=("main", 3))
+    head = store.head(thread_id)
+    assert head is not None and head.status == "running"

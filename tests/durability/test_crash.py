@@ -121,7 +121,8 @@ def test_killed_at_random_moments_the_thread_ends_as_if_never_killed(
 
 @pytest.mark.parametrize("point", ["1:before_commit", "1:after_commit", "3:before_commit",
                                    "3:after_commit", "6:after_commit", "2:after_pending:左",
-                                   "4:after_pending:映射", "0:after_commit"])
+                                   "4:after_pending:映射", "0:before_commit",
+                                   "0:after_commit"])
 def test_killed_at_each_point_of_the_commit_protocol(store: Any, tmp_path: Path,
                                                      processes: Any, expected: dict[str, Any],
                                                      point: str) -> None:
@@ -131,6 +132,13 @@ def test_killed_at_each_point_of_the_commit_protocol(store: Any, tmp_path: Path,
                                            "CRASHFLOWS_TRACE": str(trace)})
     proc.join(timeout=30)
     assert proc.exitcode == -9  # it killed itself exactly there
+    if point == "0:before_commit":
+        # The thread is created in the transaction of its step 0: nothing of it is left.
+        opened = open_checkpointer(url)
+        try:
+            assert opened.head(thread) is None
+        finally:
+            opened.close()
     proc = _child(processes, url, thread, {"CRASHFLOWS_TRACE": str(trace)})
     proc.join(timeout=30)
     assert proc.exitcode == 0
