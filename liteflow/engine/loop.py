@@ -5,6 +5,11 @@ A plan of simple sync nodes needs no event loop at all: it runs in the calling t
 is installed (its timers and callbacks cost a fraction of the pure-Python ones), unless
 the application installed an event loop policy of its own or `LITEFLOW_EVENT_LOOP`
 says `asyncio`.
+
+A run never waits for work it gave up on: the private loops' default executor (what
+`asyncio.to_thread` uses) is a `DaemonPool`, so a thread abandoned at a node's timeout or
+at Ctrl-C keeps neither `run()` nor the interpreter's exit waiting. Ctrl-C stops a sync
+run within moments and says which flow and superstep it stopped.
 """
 
 from __future__ import annotations
@@ -18,12 +23,15 @@ from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core.errors import EventLoopError
+from ..core.messages import text, use_language
 from ..core.result import NOTHING
+from .threads import DaemonPool, background
 
 if TYPE_CHECKING:
     from ..core.result import RunResult
     from ..plan import Plan
     from .options import RunOptions
+    from .runner import PregelRunner
 
 __all__ = ["arun_plan", "loop_factory", "new_event_loop", "no_running_loop", "run_coroutine",
            "run_plan"]
@@ -66,18 +74,27 @@ def no_running_loop(name: str, method: str, async_method: str) -> None:
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """A fresh private loop from `loop_factory`."""
-    factory = loop_factory()
-    return factory() if factory is not None else asyncio.new_event_loop()
+    return _private(loop_factory())
+
+
+def _private(factory: Callable[[], asyncio.AbstractEventLoop] | None
+             ) -> asyncio.AbstractEventLoop:
+    """A loop from `factory` (None: asyncio's policy) whose default executor never waits
+    for an abandoned call (its shutdown does not join a `to_thread` still running)."""
+    loop = factory() if factory is not None else asyncio.new_event_loop()
+    loop.set_default_executor(DaemonPool(thread_name_prefix="liteflow-loop"))
+    return loop
 
 
 def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
-    """`asyncio.run` on a loop from `loop_factory`."""
+    """`asyncio.run` on a loop from `loop_factory` (the first Ctrl-C cancels `coro`, then
+    raises `KeyboardInterrupt`)."""
     try:
         factory = loop_factory()
     except BaseException:
         coro.close()
         raise
-    with asyncio.Runner(loop_factory=factory) as runner:
+    with asyncio.Runner(loop_factory=functools.partial(_private, factory)) as runner:
         return runner.run(coro)
 
 
@@ -89,11 +106,26 @@ def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any] |
     from .runner import PregelRunner
 
     runner = PregelRunner(plan, options)
-    if runner.runs_without_loop:
-        return runner.run_blocking(inputs, resume=resume, allow_code_change=allow_code_change,
-                                   value=value)
-    return run_coroutine(runner.run(inputs, resume=resume, allow_code_change=allow_code_change,
-                                    value=value, exclusive=True))
+    try:
+        if runner.runs_without_loop:
+            return runner.run_blocking(inputs, resume=resume,
+                                       allow_code_change=allow_code_change, value=value)
+        return run_coroutine(runner.run(inputs, resume=resume,
+                                        allow_code_change=allow_code_change, value=value,
+                                        exclusive=True))
+    except KeyboardInterrupt as stop:
+        # `except KeyboardInterrupt` keeps working; the message says what stopped where.
+        raise _stopped(runner).with_traceback(stop.__traceback__) from None
+
+
+def _stopped(runner: PregelRunner) -> KeyboardInterrupt:
+    """The `KeyboardInterrupt` of a sync run stopped by Ctrl-C, naming flow and superstep
+    (a subflow's run nested in a node is named by its parent)."""
+    with use_language(runner.options.language):
+        if runner.stopped_at is None:
+            return KeyboardInterrupt(text("run.stopped_early", flow=runner.plan.name))
+        return KeyboardInterrupt(text("run.stopped", flow=runner.plan.name,
+                                      superstep=runner.stopped_at))
 
 
 async def arun_plan(plan: Plan, options: RunOptions | None,
@@ -102,7 +134,8 @@ async def arun_plan(plan: Plan, options: RunOptions | None,
 
     A plan of simple sync nodes needs no loop: it runs on one worker thread as a whole
     (one thread hop for the run, not one per superstep) while the caller's loop stays
-    free. Cancelling the caller stops it before its next superstep.
+    free. Cancelling the caller stops it before its next superstep; the caller does not
+    wait for that (nor does the shutdown of its loop: the thread is a daemon's).
     """
     from .runner import PregelRunner
 
@@ -112,13 +145,13 @@ async def arun_plan(plan: Plan, options: RunOptions | None,
     stop = threading.Event()
     call = functools.partial(runner.run_blocking, inputs, stop=stop)
     loop = asyncio.get_running_loop()
-    done = loop.run_in_executor(None, contextvars.copy_context().run, call)
+    done = loop.run_in_executor(background(), contextvars.copy_context().run, call)
     try:
         return await asyncio.shield(done)
     except asyncio.CancelledError:
         stop.set()
-        # The run's own outcome (its CancelledError) is of no interest any more.
-        done.add_done_callback(lambda f: f.cancelled() or f.exception())
+        # Abandon the thread: it stops at its next superstep, its outcome unread.
+        done.cancel()
         raise
 
 
