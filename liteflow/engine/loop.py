@@ -18,8 +18,10 @@ import asyncio
 import contextvars
 import functools
 import os
+import signal
 import threading
 from collections.abc import Callable, Coroutine, Mapping
+from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core.errors import EventLoopError
@@ -74,28 +76,89 @@ def no_running_loop(name: str, method: str, async_method: str) -> None:
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """A fresh private loop from `loop_factory`."""
-    return _private(loop_factory())
+    return _private(loop_factory())[0]
 
 
 def _private(factory: Callable[[], asyncio.AbstractEventLoop] | None
-             ) -> asyncio.AbstractEventLoop:
-    """A loop from `factory` (None: asyncio's policy) whose default executor never waits
-    for an abandoned call (its shutdown does not join a `to_thread` still running)."""
+             ) -> tuple[asyncio.AbstractEventLoop, DaemonPool]:
+    """A loop from `factory` (None: asyncio's policy) and its default executor, which
+    never waits for an abandoned call (a `to_thread` still running at a timeout)."""
     loop = factory() if factory is not None else asyncio.new_event_loop()
-    loop.set_default_executor(DaemonPool(thread_name_prefix="liteflow-loop"))
-    return loop
+    pool = DaemonPool(thread_name_prefix="liteflow-loop")
+    loop.set_default_executor(pool)
+    return loop, pool
 
 
 def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
-    """`asyncio.run` on a loop from `loop_factory` (the first Ctrl-C cancels `coro`, then
-    raises `KeyboardInterrupt`)."""
+    """`asyncio.run` on a loop from `loop_factory`: the first Ctrl-C cancels `coro` and
+    raises `KeyboardInterrupt` once it has stopped, a second one raises at once.
+
+    Unlike `asyncio.run` it waits for no call of the loop's executor that was abandoned
+    (and starts no thread to shut that executor down).
+    """
     try:
-        factory = loop_factory()
+        loop, pool = _private(loop_factory())
     except BaseException:
         coro.close()
         raise
-    with asyncio.Runner(loop_factory=functools.partial(_private, factory)) as runner:
-        return runner.run(coro)
+    try:
+        task = loop.create_task(coro, context=contextvars.copy_context())
+        stopping = _StopOnSigint(loop, task)
+        try:
+            return loop.run_until_complete(task)
+        except asyncio.CancelledError:
+            if stopping.asked and task.uncancel() == 0:
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            stopping.restore()
+    finally:
+        try:
+            _cancel_all(loop)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            pool.shutdown(wait=True)  # the calls nobody gave up on, as asyncio.run does
+        finally:
+            loop.close()
+
+
+class _StopOnSigint:
+    """While a loop runs `task` in the main thread: the first SIGINT cancels `task`, the
+    next ones raise `KeyboardInterrupt` (what `asyncio.Runner` does)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
+        self.loop = loop
+        self.task = task
+        self.asked = False
+        self.installed = (threading.current_thread() is threading.main_thread()
+                          and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+        if self.installed:
+            signal.signal(signal.SIGINT, self._on_sigint)
+
+    def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
+        if self.asked or self.task.done():
+            raise KeyboardInterrupt
+        self.asked = True
+        self.task.cancel()
+        self.loop.call_soon_threadsafe(lambda: None)  # wake a loop blocked in select()
+
+    def restore(self) -> None:
+        if self.installed and signal.getsignal(signal.SIGINT) == self._on_sigint:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks left on `loop` and let them finish (as `asyncio.run` does)."""
+    left = asyncio.all_tasks(loop)
+    if not left:
+        return
+    for task in left:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+    for task in left:
+        if not task.cancelled() and task.exception() is not None:
+            loop.call_exception_handler({
+                "message": "unhandled exception during the shutdown of a run's event loop",
+                "exception": task.exception(), "task": task})
 
 
 def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any] | None, *,

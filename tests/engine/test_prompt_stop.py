@@ -196,9 +196,12 @@ def _script(tmp_path: Path, body: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind", ["sync", "to_thread", "forever", "allsync", "lone"])
-def test_ctrl_c_stops_a_plain_script_at_once(tmp_path: Path, kind: str) -> None:
-    script = _Process(str(_script(tmp_path, "慢流程.run(q=1)\n")), KIND=kind)
+@pytest.mark.parametrize(("kind", "loop"), [
+    ("sync", "auto"), ("sync", "asyncio"), ("to_thread", "auto"), ("to_thread", "asyncio"),
+    ("forever", "auto"), ("allsync", "auto"), ("lone", "auto")])
+def test_ctrl_c_stops_a_plain_script_at_once(tmp_path: Path, kind: str, loop: str) -> None:
+    script = _Process(str(_script(tmp_path, "慢流程.run(q=1)\n")), KIND=kind,
+                      LITEFLOW_EVENT_LOOP=loop)
     seconds, err = script.interrupt()
     assert seconds < PROMPT, err
     # An uncaught KeyboardInterrupt ends Python by SIGINT; one Ctrl-C, one traceback.
@@ -467,7 +470,10 @@ class 出(TypedDict):
     x: int
 
 
-def test_a_timed_out_run_is_not_waited_for_in_this_process() -> None:
+@pytest.mark.parametrize("loop", ["auto", "asyncio"])
+def test_a_timed_out_run_is_not_waited_for_in_this_process(
+        monkeypatch: pytest.MonkeyPatch, loop: str) -> None:
+    monkeypatch.setenv("LITEFLOW_EVENT_LOOP", loop)
     release = threading.Event()
     # Released late, not never: a run that waited for it fails the bound, it does not hang.
     timer = threading.Timer(2 * PROMPT, release.set)
