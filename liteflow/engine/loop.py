@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .runner import PregelRunner
 
 __all__ = ["arun_plan", "loop_factory", "new_event_loop", "no_running_loop", "run_coroutine",
-           "run_plan"]
+           "run_plan", "run_until_stopped"]
 
 T = TypeVar("T")
 
@@ -102,16 +102,7 @@ def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
         coro.close()
         raise
     try:
-        task = loop.create_task(coro, context=contextvars.copy_context())
-        stopping = _StopOnSigint(loop, task)
-        try:
-            return loop.run_until_complete(task)
-        except asyncio.CancelledError:
-            if stopping.asked and task.uncancel() == 0:
-                raise KeyboardInterrupt from None
-            raise
-        finally:
-            stopping.restore()
+        return run_until_stopped(loop, coro)
     finally:
         try:
             _cancel_all(loop)
@@ -119,6 +110,21 @@ def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
             pool.shutdown(wait=True)  # the calls nobody gave up on, as asyncio.run does
         finally:
             loop.close()
+
+
+def run_until_stopped(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -> T:
+    """`loop.run_until_complete(coro)`, where the first Ctrl-C cancels `coro` and raises
+    `KeyboardInterrupt` once it has stopped (a second one raises at once)."""
+    task = loop.create_task(coro, context=contextvars.copy_context())
+    stopping = _StopOnSigint(loop, task)
+    try:
+        return loop.run_until_complete(task)
+    except asyncio.CancelledError:
+        if stopping.asked and task.uncancel() == 0:
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        stopping.restore()
 
 
 class _StopOnSigint:

@@ -212,6 +212,16 @@ def test_ctrl_c_stops_a_plain_script_at_once(tmp_path: Path, kind: str, loop: st
         "superstep was applied")
 
 
+def test_ctrl_c_stops_a_stream_at_once(tmp_path: Path) -> None:
+    script = _Process(str(_script(tmp_path, "for event in 慢流程.stream(q=1):\n    pass\n")),
+                      KIND="sync")
+    seconds, err = script.interrupt()
+    assert seconds < PROMPT, err
+    assert script.proc.returncode == -signal.SIGINT, err
+    assert err.count("Traceback") == 1, err
+    assert err.splitlines()[-1] == "KeyboardInterrupt"
+
+
 def test_except_keyboard_interrupt_still_catches_it(tmp_path: Path) -> None:
     path = _script(tmp_path, """
         try:
