@@ -24,6 +24,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..core.context import current_call
 from ..core.errors import EventLoopError
 from ..core.messages import text, use_language
 from ..core.result import NOTHING
@@ -129,7 +130,8 @@ def run_until_stopped(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any,
 
 class _StopOnSigint:
     """While a loop runs `task` in the main thread: the first SIGINT cancels `task`, the
-    next ones raise `KeyboardInterrupt` (what `asyncio.Runner` does)."""
+    next ones raise `KeyboardInterrupt` (what `asyncio.Runner` does); one that arrives
+    while a node's code runs on this thread raises there and then."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
         self.loop = loop
@@ -141,7 +143,10 @@ class _StopOnSigint:
             signal.signal(signal.SIGINT, self._on_sigint)
 
     def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
-        if self.asked or self.task.done():
+        cell = current_call.get()
+        if self.asked or self.task.done() or (cell is not None and cell.busy):
+            # A second Ctrl-C, or a node's own code runs right here on the loop's thread
+            # (a lone sync node): stop it where it is, as Python would.
             raise KeyboardInterrupt
         self.asked = True
         self.task.cancel()
@@ -192,7 +197,7 @@ def _stopped(runner: PregelRunner) -> KeyboardInterrupt:
     (a subflow's run nested in a node is named by its parent)."""
     with use_language(runner.options.language):
         if runner.stopped_at is None:
-            return KeyboardInterrupt(text("run.stopped_early", flow=runner.plan.name))
+            return KeyboardInterrupt(text("run.stopped_flow", flow=runner.plan.name))
         return KeyboardInterrupt(text("run.stopped", flow=runner.plan.name,
                                       superstep=runner.stopped_at))
 

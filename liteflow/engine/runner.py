@@ -87,8 +87,8 @@ class Checkpoint:
 class PregelRunner:
     """Executes a `Plan`. Stateless between runs; one instance may run many times.
 
-    `stopped_at`: the superstep the last run was in when it stopped on an exception,
-    a cancellation or Ctrl-C (None before any superstep).
+    `stopped_at`: the superstep the last run was in when it raised (an error, a
+    cancellation, Ctrl-C); None while no run raised.
     """
 
     def __init__(self, plan: Plan, options: RunOptions | None = None) -> None:

@@ -78,6 +78,11 @@ def 同步(q: int) -> 乙:
 
 
 @node
+async def 后续(a: int) -> 乙:
+    return {"b": a}
+
+
+@node
 def 第一步(q: int) -> 甲:
     return {"a": q * 10}
 
@@ -105,6 +110,10 @@ elif KIND == "lone":  # one sync node, inline in the main thread
     @flow
     def 慢流程(q: int) -> None:
         START >> 阻塞
+elif KIND == "inline":  # a lone sync node on the loop's own thread
+    @flow
+    def 慢流程(q: int) -> None:
+        START >> 阻塞 >> 后续
 elif KIND == "to_thread":
     @flow
     def 慢流程(q: int) -> None:
@@ -198,7 +207,8 @@ def _script(tmp_path: Path, body: str) -> Path:
 
 @pytest.mark.parametrize(("kind", "loop"), [
     ("sync", "auto"), ("sync", "asyncio"), ("to_thread", "auto"), ("to_thread", "asyncio"),
-    ("forever", "auto"), ("allsync", "auto"), ("lone", "auto")])
+    ("forever", "auto"), ("allsync", "auto"), ("lone", "auto"), ("inline", "auto"),
+    ("inline", "asyncio")])
 def test_ctrl_c_stops_a_plain_script_at_once(tmp_path: Path, kind: str, loop: str) -> None:
     script = _Process(str(_script(tmp_path, "慢流程.run(q=1)\n")), KIND=kind,
                       LITEFLOW_EVENT_LOOP=loop)

@@ -7,7 +7,5 @@ MESSAGES: dict[str, Msg] = {
         "Ctrl-C 中止了流程 {flow} 的第 {superstep} 个超步：该超步的写入均未应用",
         "Ctrl-C stopped flow {flow} in superstep {superstep}: nothing of that superstep was "
         "applied"),
-    "run.stopped_early": Msg(
-        "Ctrl-C 在第一个超步之前中止了流程 {flow}",
-        "Ctrl-C stopped flow {flow} before its first superstep"),
+    "run.stopped_flow": Msg("Ctrl-C 中止了流程 {flow}", "Ctrl-C stopped flow {flow}"),
 }
