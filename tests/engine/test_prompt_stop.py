@@ -320,14 +320,14 @@ def test_arun_inside_asyncio_run_is_cancelled_at_once(tmp_path: Path, kind: str)
 
 
 def test_timeouts_end_the_wait_of_run_the_next_run_and_the_exit(tmp_path: Path) -> None:
-    # Each timed node blocks 6 s (or forever) in a thread nothing can interrupt. Eight that
-    # never return outlast the engine's pool (6 workers on 2 cores): the next run still
-    # finds workers.
+    # Each timed node blocks 6 s (or forever) in a thread nothing can interrupt. Those that
+    # never return outnumber the engine's pool workers: the next run still finds workers.
     path = tmp_path / "timeouts.py"
     path.write_text(textwrap.dedent('''
         import asyncio, threading, time
         from typing import TypedDict
         from liteflow import START, NodeError, NodeTimeoutError, flow, node
+        from liteflow.engine.runner import default_executor
 
         class 出(TypedDict):
             x: int
@@ -349,10 +349,16 @@ def test_timeouts_end_the_wait_of_run_the_next_run_and_the_exit(tmp_path: Path) 
             threading.Event().wait()
             return {"x": 1}
 
-        卡住 = [node(timeout=1.0, name=f"卡{i}")(永不返回) for i in range(8)]
+        # More than the engine's pool has workers.
+        workers = default_executor().max_workers
+        卡住 = [node(timeout=1.0, name=f"卡{i}")(永不返回) for i in range(workers + 2)]
 
         @node
         def 快(q: int) -> 出:
+            return {"x": q}
+
+        @node(timeout=2.0)  # a timed sync node runs on the engine's pool
+        def 快计时(q: int) -> 出:
             return {"x": q}
 
         @flow(output=出)
@@ -371,6 +377,10 @@ def test_timeouts_end_the_wait_of_run_the_next_run_and_the_exit(tmp_path: Path) 
         def 并行(q: int) -> None:
             START >> [快, 线程]
 
+        @flow(output=出)
+        def 有空位(q: int) -> None:
+            START >> 快计时
+
         def timed(run):
             started = time.monotonic()
             try:
@@ -386,6 +396,9 @@ def test_timeouts_end_the_wait_of_run_the_next_run_and_the_exit(tmp_path: Path) 
                           ("parallel", lambda: 并行.run(q=1)),
                           ("again", lambda: 异步流程.run(q=1))]:
             print(name, round(timed(run), 2), flush=True)
+        started = time.monotonic()
+        assert 有空位.run(q=7).output == {"x": 7}  # the stuck threads hold no worker
+        print("fresh", round(time.monotonic() - started, 2), flush=True)
         print("tries", len(tries), flush=True)
         print("done", flush=True)
     '''), encoding="utf-8")
@@ -397,7 +410,7 @@ def test_timeouts_end_the_wait_of_run_the_next_run_and_the_exit(tmp_path: Path) 
     assert script.exited() < PROMPT  # nobody joined the sleeping threads
     assert script.proc.returncode == 0, script.stderr()
     # A timeout at 1 s ends the run at ~1 s (with a retry at ~2 s), never at 6 s.
-    for name in ("to_thread", "forever", "parallel", "again"):
+    for name in ("to_thread", "forever", "parallel", "again", "fresh"):
         assert float(seen[name]) < PROMPT, seen
     assert 1.9 <= float(seen["sync"]) < 2 * PROMPT - 1, seen
     assert seen["tries"] == "2"  # the attempt that timed out was retried
