@@ -207,8 +207,9 @@ def _main(args: argparse.Namespace, spec: str, *, show_state: bool,
         return _fail(exc, verbose, EXIT_USAGE)
     except LiteflowError as exc:
         return _fail(exc, verbose, EXIT_FAILED)
-    except KeyboardInterrupt:
-        print(text("cli.run_cancelled"), file=sys.stderr)
+    except KeyboardInterrupt as stop:
+        # A sync run's says which flow and superstep it stopped.
+        print(str(stop) or text("cli.run_cancelled"), file=sys.stderr)
         return EXIT_CANCELLED
     except Exception as exc:
         return _fail(exc, verbose, EXIT_FAILED)

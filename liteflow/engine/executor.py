@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from ..core.context import CallCell, NodeInterrupt, RunInfo, current_call
 from ..plan import PlanNode
 from .invoke import NodeCall, call_simple
+from .threads import DaemonPool
 
 __all__ = ["Executor", "LocalExecutor", "StepInterrupted"]
 
@@ -57,9 +58,10 @@ class LocalExecutor:
         if self._pool is None:
             with self._lock:
                 if self._pool is None:
-                    self._pool = ThreadPoolExecutor(self.max_workers,
-                                                    thread_name_prefix="liteflow",
-                                                    initializer=_mark_worker)
+                    # Daemon threads: a call abandoned at its timeout or at Ctrl-C
+                    # holds no worker and keeps nobody waiting (see `threads`).
+                    self._pool = DaemonPool(self.max_workers, thread_name_prefix="liteflow",
+                                            initializer=_mark_worker)
         return self._pool
 
     async def execute(self, calls: Sequence[NodeCall]) -> list[dict[str, Any]]:
@@ -163,7 +165,14 @@ class LocalExecutor:
         # The queue is drained: a helper still waiting for a worker has nothing to do.
         for helper in helpers:
             helper.cancel()
-        wait(helpers)
+        for first in failed:
+            if not isinstance(first, Exception):
+                raise first  # Ctrl-C: calls still running are abandoned, not waited for
+        try:
+            wait(helpers)
+        except BaseException as exc:
+            failed.append(exc)  # Ctrl-C while waiting: the helpers take no further call
+            raise
         if failed:
             raise failed[0]
         _raise_interrupts(results)

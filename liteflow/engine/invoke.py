@@ -7,6 +7,7 @@ with no awaiting and no thread hop; `NodeCall.run` is the general path on the ev
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -29,6 +30,7 @@ from ..core.state import State
 from ..core.suggest import closest
 from ..core.typecheck import describe_value
 from ..plan import PlanNode, RetryPredicateFailed
+from .threads import background
 
 __all__ = ["NodeCall", "Offload", "check_outputs", "gather_inputs", "restored_call"]
 
@@ -343,4 +345,6 @@ class NodeCall:
 
 
 async def _to_thread(call: Callable[[], T]) -> T:
-    return await asyncio.to_thread(call)
+    """`call` on a daemon thread, abandoned if the wait is (see `threads`)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(background(), contextvars.copy_context().run, call)

@@ -87,7 +87,11 @@ class Checkpoint:
 
 
 class PregelRunner:
-    """Executes a `Plan`. Stateless between runs; one instance may run many times."""
+    """Executes a `Plan`. Stateless between runs; one instance may run many times.
+
+    `stopped_at`: the superstep the last run was in when it raised (an error, a
+    cancellation, Ctrl-C); None while no run raised.
+    """
 
     def __init__(self, plan: Plan, options: RunOptions | None = None) -> None:
         self.plan = plan
@@ -96,6 +100,7 @@ class PregelRunner:
         self.max_supersteps = self.options.max_supersteps or plan.max_supersteps
         self._node_cache: NodeCache | None = None
         self._caches = plan.cached
+        self.stopped_at: int | None = None
 
     @property
     def runs_without_loop(self) -> bool:
@@ -193,6 +198,7 @@ class PregelRunner:
                 if durable is not None:
                     durable.finish("interrupted" if paused else "completed")
             except BaseException as error:
+                self.stopped_at = point.superstep + 1
                 if durable is not None:
                     durable.abandon(error)
                 if isinstance(error, Exception):

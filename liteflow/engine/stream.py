@@ -13,7 +13,7 @@ from typing import Any
 from ..core.errors import LiteflowError
 from ..core.events import Event
 from ..plan import Plan
-from .loop import new_event_loop
+from .loop import new_event_loop, run_until_stopped
 from .options import RunOptions
 from .runner import PregelRunner
 
@@ -54,13 +54,18 @@ async def stream_run(plan: Plan, options: RunOptions | None,
                 pass
 
 
+async def _next(events: AsyncGenerator[Event, None]) -> Event:
+    return await events.__anext__()
+
+
 def iterate_events(events: AsyncGenerator[Event, None]) -> Iterator[Event]:
-    """Drive an async event stream on a private event loop, yielding each event."""
+    """Drive an async event stream on a private event loop, yielding each event (Ctrl-C
+    cancels the run, then raises `KeyboardInterrupt`)."""
     loop = new_event_loop()
     try:
         while True:
             try:
-                yield loop.run_until_complete(events.__anext__())
+                yield run_until_stopped(loop, _next(events))
             except StopAsyncIteration:
                 return
     finally:

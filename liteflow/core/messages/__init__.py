@@ -49,15 +49,17 @@ def _load() -> dict[str, Msg]:
         _observability,
         _replies,
         _runs,
+        _stops,
         _ui,
         _wiring,
     )
 
     catalog: dict[str, Msg] = {}
-    for part in (_core.MESSAGES, _compiler.MESSAGES, _cli.MESSAGES, _components.MESSAGES,
-                 _replies.MESSAGES, _checkpoint.MESSAGES, _runs.MESSAGES, _ui.MESSAGES,
-                 _executors.MESSAGES, _cli_tools.MESSAGES, _observability.MESSAGES,
-                 _cli_threads.MESSAGES, _limits.MESSAGES, _wiring.MESSAGES):
+    # Every module imported above is one area's part of the catalog; the order is irrelevant
+    # because an id may exist only once.
+    parts = (_checkpoint, _cli, _cli_threads, _cli_tools, _compiler, _components, _core,
+             _executors, _limits, _observability, _replies, _runs, _stops, _ui, _wiring)
+    for part in (module.MESSAGES for module in parts):
         for key, msg in part.items():
             if key in catalog:
                 raise RuntimeError(f"duplicate message id {key!r}")
