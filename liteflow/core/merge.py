@@ -171,8 +171,10 @@ class _Custom:
 # reference, and then the list is copied, exactly as before. Lists cannot be weakly
 # referenced, so the count misses no reader. Nodes still receive plain `list` objects, and
 # reading costs nothing. (A persistent vector or a copy-on-read view would make every reader
-# pay, or hand nodes something that is not a `list`.) Measured on a 1,000,000-item history:
-# 13 ms per superstep copying, a few µs growing in place.
+# pay, or hand nodes something that is not a `list`.) Measured on a loop appending one item
+# per superstep to a 1,000,000-item history: 24 ms per superstep copying, 10 µs (the whole
+# superstep) growing in place; at 500 items the check costs no more than the copy it saves
+# (51k instructions per superstep either way, callgrind).
 #
 # One holder is known and harmless: the previous barrier's result, which the caller applied
 # (`values.update(staged)`) and still has in a local while it stages the next superstep. So
