@@ -349,3 +349,34 @@ def test_a_superstep_copies_the_history_while_a_reader_holds_it() -> None:
     assert result.final_state["log"] == list(range(20))
     assert [len(x) for x in kept] == list(range(0, 20, 2))
     assert all(x == list(range(len(x))) for x in kept)
+
+
+def test_snapshots_taken_while_lists_grow_in_place_replay_exactly(tmp_path: Any) -> None:
+    """The journal snapshots the state *before* a step at every other step, while the
+    barrier grows the lists of that very state in place: loading gives the run's state."""
+    from liteflow.checkpoint import Journal, SqliteCheckpointer, ThreadSpec
+
+    store = SqliteCheckpointer(str(tmp_path / "s.db"))
+    try:
+        journal = Journal(store, ThreadSpec("t", "f", None, "fp", "shape", "r"),
+                          node_names=["n"], snapshot_max_rows=2)
+        journal.begin()
+        strategies = {"log": UpdateStrategy.APPEND, "m": UpdateStrategy.MERGE,
+                      "i": UpdateStrategy.OVERWRITE}
+        mergers = {k: m for k, s in strategies.items() if (m := merger_for(s)) is not None}
+        values: dict[str, Any] = {"log": [], "m": [], "i": 0}
+        journal.step(0, "input", {k: ("v", list(v) if isinstance(v, list) else v)
+                                  for k, v in values.items()}, active=[0], values={})
+        for k in range(1, 12):
+            outs = [{"log": [k], "m": [k, -k], "i": k}, {"log": [10 * k]}]
+            staged = merge_writes(values, [("n", o) for o in outs], mergers)
+            ops = delta_ops(strategies, values, outs, staged)
+            journal.step(k, "step", ops, active=[0], values=values)
+            values.update(staged)
+        journal.finish("completed")
+        assert values["log"] == [x for k in range(1, 12) for x in (k, 10 * k)]
+        loaded = store.load("t")
+        assert loaded.values == values
+        assert any(row.step > 0 for row in store.history("t"))
+    finally:
+        store.close()
