@@ -368,7 +368,7 @@ def test_snapshots_taken_while_lists_grow_in_place_replay_exactly(tmp_path: Any)
         journal.step(0, "input", {k: ("v", list(v) if isinstance(v, list) else v)
                                   for k, v in values.items()}, active=[0], values={})
         for k in range(1, 12):
-            outs = [{"log": [k], "m": [k, -k], "i": k}, {"log": [10 * k]}]
+            outs: list[dict[str, Any]] = [{"log": [k], "m": [k, -k], "i": k}, {"log": [10 * k]}]
             staged = merge_writes(values, [("n", o) for o in outs], mergers)
             ops = delta_ops(strategies, values, outs, staged)
             journal.step(k, "step", ops, active=[0], values=values)
