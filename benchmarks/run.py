@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import platform
 import statistics
@@ -82,6 +83,7 @@ TARGETS = (
     Target("chain", "µs per superstep", "µs", speedup=100.0),
     Target("loop", "µs per superstep", "µs", limit=6.0),
     Target("loop", "µs per superstep", "µs", speedup=100.0),
+    Target("append_loop", "µs per superstep", "µs", speedup=30.0),
     Target("fanout", "µs per branch", "µs", limit=8.0),
     Target("fanout", "µs per branch", "µs", speedup=50.0),
     Target("async_io", f"wall time / {ASYNC_SLEEP_S} s ideal", "×", limit=1.3, key="x_ideal"),
@@ -299,7 +301,8 @@ def plan_jobs(
             if r >= cell_runs or (quick and not w.in_quick):
                 continue
             size = w.quick_size if quick else w.full_size
-            jobs += [Job(impl, name, size, r, cell_runs) for impl in impls
+            sizes = (size,) if quick else (size, *w.more_sizes)
+            jobs += [Job(impl, name, n, r, cell_runs) for n in sizes for impl in impls
                      if impl in w.impls
                      and not (name == "compile" and impl == "plain")]  # nothing to compile
     if "sweep" in sections:
@@ -753,6 +756,8 @@ def render_workload(session: Session, name: str) -> list[str]:
             "",
             *render_timeline(session),
         ]
+    if w.more_sizes:
+        lines += render_growth(session, name)
     if name in ("chain", "loop", "big_state"):
         reported = {
             r.get("supersteps_reported")
@@ -766,6 +771,31 @@ def render_workload(session: Session, name: str) -> list[str]:
                 "",
             ]
     return lines
+
+
+def render_growth(session: Session, name: str) -> list[str]:
+    """The per-unit cost of a workload at each size it ran, and how it grows with N."""
+    sizes = sorted({size for (_, w, size) in session.results if w == name})
+    if len(sizes) < 2:
+        return []
+    unit = WORKLOADS[name].unit
+    lines = [
+        f"µs per {unit} by N (a flat row: the cost of a {unit} does not grow with N). The"
+        " exponent is k in total CPU time ∝ N^k, from the smallest and the largest N (CPU"
+        " time: less sensitive than wall time to other load on the machine):",
+        "",
+        "| implementation | " + " | ".join(f"N={n}" for n in sizes) + " | exponent |",
+        "|---|" + "---|" * (len(sizes) + 1),
+    ]
+    for impl in session.impls:
+        cpu = {n: median_or_none(values(session, impl, name, n, "cpu_per_unit_us")) for n in sizes}
+        cells = [fmt_stats(values(session, impl, name, n, "per_unit_us")) for n in sizes]
+        lo, hi = cpu[sizes[0]], cpu[sizes[-1]]
+        exponent = (
+            f"{1 + math.log(hi / lo) / math.log(sizes[-1] / sizes[0]):.2f}" if lo and hi else "–"
+        )
+        lines.append(f"| {impl} | " + " | ".join(cells) + f" | {exponent} |")
+    return [*lines, ""]
 
 
 #: The rows of each durable workload's table: (implementation, workload, label).

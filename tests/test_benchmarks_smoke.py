@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKLOADS = ("chain", "loop", "fanout", "async_io", "big_state", "build", "durable_append",
-             "durable_tiny")
+WORKLOADS = ("chain", "loop", "append_loop", "fanout", "async_io", "big_state", "build",
+             "durable_append", "durable_tiny")
 IMPLS = ("liteflow", "plain")
 
 

@@ -72,6 +72,8 @@ class Workload:
     in_quick: bool = True
     #: Runs on PostgreSQL: skipped (with a line in the report) without `bench_pg_dsn()`.
     postgres: bool = False
+    #: More sizes run in a full session (not quick), to show how the per-unit cost grows.
+    more_sizes: tuple[int, ...] = ()
 
 
 def _check_chain(state: Mapping[str, Any], n: int) -> None:
@@ -97,6 +99,19 @@ def _check_big_state(state: Mapping[str, Any], n: int) -> None:
     assert len(blobs) == n, f"len(blobs)={len(blobs)}, expected {n}"
     assert sorted(blobs) == [blob(i) for i in range(n)], "blobs differ from the expected strings"
     assert state["counter"] == n, f"counter={state['counter']!r}, expected {n}"
+
+
+def append_item(i: int) -> str:
+    """The item that superstep `i` of ``append_loop`` appends (fresh, never interned)."""
+    return f"item {i:06d}"
+
+
+def _check_append_loop(state: Mapping[str, Any], n: int) -> None:
+    items = state["items"]
+    assert type(items) is list, f"items is {type(items).__name__}, expected list"
+    assert len(items) == n, f"len(items)={len(items)}, expected {n}"
+    assert items == [append_item(i) for i in range(n)], "items differ from the expected ones"
+    assert state["i"] == n, f"i={state['i']!r}, expected {n}"
 
 
 def _check_durable_append(state: Mapping[str, Any], n: int) -> None:
@@ -141,6 +156,17 @@ WORKLOADS: dict[str, Workload] = {
             unit="superstep",
             units=lambda n: 2 * n,
             check=_check_loop,
+        ),
+        Workload(
+            "append_loop",
+            "one node looping N times, each superstep appending one fresh item to a list"
+            " (APPEND; LangGraph's `operator.add`), the node reading only a counter",
+            full_size=2000,
+            quick_size=20,
+            unit="superstep",
+            units=lambda n: n,
+            check=_check_append_loop,
+            more_sizes=(500, 5000),
         ),
         Workload(
             "fanout",

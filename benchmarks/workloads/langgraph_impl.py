@@ -18,7 +18,14 @@ from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
-from .common import ASYNC_SLEEP_S, blob, distinct_functions, durable_blob, fresh_db_path
+from .common import (
+    ASYNC_SLEEP_S,
+    append_item,
+    blob,
+    distinct_functions,
+    durable_blob,
+    fresh_db_path,
+)
 
 
 def version() -> str:
@@ -132,6 +139,32 @@ def build_loop(n: int) -> Compiled:
 
 
 def run_loop(compiled: Compiled) -> dict[str, Any]:
+    return compiled.invoke()
+
+
+# ---- append_loop ---------------------------------------------------------------------------
+
+
+class GrowState(TypedDict):
+    i: int
+    items: Annotated[list[str], operator.add]
+
+
+def _grow_one(state: GrowState) -> dict[str, Any]:
+    return {"i": state["i"] + 1, "items": [append_item(state["i"])]}
+
+
+def build_append_loop(n: int) -> Compiled:
+    builder = StateGraph(GrowState)
+    builder.add_node("grow", _grow_one)
+    builder.add_edge(START, "grow")
+    builder.add_conditional_edges(
+        "grow", lambda state: "grow" if state["i"] < n else END, ["grow", END]
+    )
+    return Compiled(builder.compile(), lambda: {"i": 0, "items": []}, n + 10)
+
+
+def run_append_loop(compiled: Compiled) -> dict[str, Any]:
     return compiled.invoke()
 
 

@@ -22,6 +22,7 @@ from liteflow import START, UpdateStrategy, flow, node
 from .common import (
     ASYNC_SLEEP_S,
     PgDatabases,
+    append_item,
     blob,
     distinct_functions,
     durable_blob,
@@ -137,6 +138,36 @@ def build_loop(n: int) -> Any:
 
 def run_loop(loop: Any) -> Any:
     return loop.run(i=0, j=0)
+
+
+# ---- append_loop ---------------------------------------------------------------------------
+
+
+class GrowOut(TypedDict):
+    i: int
+    items: Annotated[list[str], UpdateStrategy.APPEND]
+
+
+class GrowFinal(TypedDict):
+    i: int
+    items: list[str]
+
+
+def build_append_loop(n: int) -> Any:
+    @node
+    def grow(i: int) -> GrowOut:
+        return {"i": i + 1, "items": [append_item(i)]}
+
+    @flow(max_supersteps=n + 10)
+    def append_loop(i: int) -> GrowFinal:
+        START >> grow
+        grow >> grow.when(lambda out: out["i"] < n)
+
+    return append_loop
+
+
+def run_append_loop(f: Any) -> Any:
+    return f.run(i=0)
 
 
 # ---- fanout / async_io ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 from .common import (
     ASYNC_SLEEP_S,
     PgDatabases,
+    append_item,
     blob,
     durable_blob,
     durable_noise,
@@ -79,6 +80,32 @@ def run_loop(loop: Loop) -> dict[str, Any]:
         out = loop.pong(j=state["j"])
         state.update(out)
         if not loop.until(out):
+            return state
+
+
+# ---- append_loop ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Grow:
+    step: Fn
+    again: Callable[[dict[str, Any]], bool]
+
+
+def build_append_loop(n: int) -> Grow:
+    def grow(i: int) -> dict[str, Any]:
+        return {"i": i + 1, "items": [append_item(i)]}
+
+    return Grow(grow, lambda out: out["i"] < n)
+
+
+def run_append_loop(loop: Grow) -> dict[str, Any]:
+    state: dict[str, Any] = {"i": 0, "items": []}
+    while True:
+        out = loop.step(i=state["i"])
+        state["i"] = out["i"]
+        state["items"].extend(out["items"])
+        if not loop.again(out):
             return state
 
 

@@ -15,21 +15,23 @@ also stores the full state, so that replay never reads mostly dead bytes.
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
 import msgpack
 
 from ..core.errors import CheckpointDecodeError
-from ..core.merge import MISSING, UpdateStrategy, merger_for
+from ..core.merge import MISSING, UpdateStrategy, merger_for, sole_list
 from ._records import ReplayStats
 from ._serde import CODEC, Serde
 
 __all__ = [
     "OPS",
     "FoldRecord",
+    "Ops",
     "SnapshotRule",
     "apply_writes",
+    "before_step",
     "delta_ops",
     "encode_ops",
     "encode_values",
@@ -61,6 +63,43 @@ class FoldRecord(NamedTuple):
     writes: Mapping[str, Sequence[Any]]
 
 
+class Ops(dict[str, tuple[str, Any]]):
+    """`delta_ops`' result; `grown`: keys whose list the barrier extended in place, with
+    their length before the step (see `core.merge`), so that `before_step` can see them."""
+
+    __slots__ = ("grown",)
+
+    grown: Mapping[str, int]
+
+
+class _Before(Mapping[str, Any]):
+    """The state before a step whose barrier extended some lists in place: those lists cut
+    back to their length before (copies, made only when read, e.g. for a snapshot)."""
+
+    __slots__ = ("_grown", "_values")
+
+    def __init__(self, values: Mapping[str, Any], grown: Mapping[str, int]) -> None:
+        self._values = values
+        self._grown = grown
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._values[key]
+        length = self._grown.get(key)
+        return value if length is None else value[:length]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def before_step(values: Mapping[str, Any], ops: Mapping[str, tuple[str, Any]]) -> Mapping[str, Any]:
+    """`values` as they were before the step of `ops` (its lists grown in place cut back)."""
+    grown = getattr(ops, "grown", None)
+    return _Before(values, grown) if grown else values
+
+
 def delta_ops(strategies: Mapping[str, Strategy], before: Mapping[str, Any],
               outputs: Iterable[Mapping[str, Any]],
               after: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
@@ -68,13 +107,18 @@ def delta_ops(strategies: Mapping[str, Strategy], before: Mapping[str, Any],
 
     APPEND onto an existing list stores only the new items, MERGE its raw writes, IGNORE of
     a key already set nothing; everything else (and the first write of an APPEND key) its
-    merged value.
+    merged value. When `after` is a `Staged` whose lists grew in place (so `before` shows
+    them grown too), the result is an `Ops` that says so.
     """
     raw: dict[str, list[Any]] = {}
     for out in outputs:
         for key, value in out.items():
             raw.setdefault(key, []).append(value)
+    grown = getattr(after, "grown", None)
     ops: dict[str, tuple[str, Any]] = {}
+    if grown:
+        ops = Ops()
+        ops.grown = dict(grown)
     for key, writes in raw.items():
         strategy = strategies.get(key)
         current = before.get(key, MISSING)
@@ -174,7 +218,10 @@ def apply_writes(values: dict[str, Any], writes: Mapping[str, Sequence[Any]]) ->
                 values[key] = _append(key, current, list(payload), False)
         elif op == "m":
             for write in payload:
-                values[key] = _merge(key, values.get(key, MISSING), write, False)
+                if type(write) is list and sole_list(values, key):
+                    values[key].extend(write)  # the fold owns its values (see core.merge)
+                else:
+                    values[key] = _merge(key, values.get(key, MISSING), write, False)
         else:
             raise CheckpointDecodeError(codec=CODEC, error=f"unknown op {op!r} for {key!r}",
                                         url="-")

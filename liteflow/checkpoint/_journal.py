@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ..core.errors import CheckpointError, LiteflowError
-from ._delta import SnapshotRule, encode_ops, encode_values
+from ._delta import SnapshotRule, before_step, encode_ops, encode_values
 from ._protocol import Checkpointer
 from ._records import (
     BRANCH_MAIN,
@@ -180,7 +180,8 @@ class Journal:
         """
         flow = self.spec.flow
         writes, sizes = encode_ops(self.serde, ops, flow=flow, writers=writers)
-        before = values or {}
+        # A list the barrier grew in place is cut back: this is the state *before* the step.
+        before = before_step(values or {}, ops)
         snapshot = None
         rule = self._rule
         if before and rule.due:

@@ -113,7 +113,9 @@ class StateManager:
         sm.restore(saved)         # "计数" is gone again
 
     An `update` is atomic: all its keys are merged under one lock, and if one key
-    conflicts (strategy RAISE) none of them is written.
+    conflicts (strategy RAISE) none of them is written. An APPEND costs O(new items): the
+    list is extended in place while nothing else refers to it, and copied first once a
+    caller holds it (from `get`, say), so a list handed out never changes afterwards.
     """
 
     __slots__ = ("_lock", "_values", "_version")
