@@ -96,6 +96,7 @@ class EachPlan:
     # Keys written when the list is empty: APPEND keys become [], so what follows the
     # map can rely on them (and the checker can promise them).
     empty_keys: tuple[str, ...] = ()
+    item_hint: Any = None  # the item's declared type (errors name a wrong field inside it)
 
 
 class PlanEdge(NamedTuple):

@@ -146,7 +146,8 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         item = next(x for x in spec.inputs if x.name == item_param)
         each = EachPlan(items_key, item_param, make_checker(item.hint) if checks else None,
                         describe_type(item.hint),
-                        tuple(o.name for o in spec.outputs if ctx.appends(o.name)))
+                        tuple(o.name for o in spec.outputs if ctx.appends(o.name)),
+                        item_hint=item.hint)
         inputs = tuple(x for x in spec.inputs if x.name != item_param)
     fallback = config.fallback
     fallback_is_async = fallback is not None and inspect.iscoroutinefunction(fallback)

@@ -1,8 +1,10 @@
 """One cached runtime checker per declared type, built once at compile time.
 
 Plain classes are checked with `isinstance` (the common case, and the fastest);
-anything richer (generics, unions, TypedDicts, Literal ...) goes through
-beartype (its public decorator), which checks containers in O(1) by sampling one element.
+anything richer (generics, unions, Literal ...) goes through beartype (its public
+decorator), which checks containers in O(1) by sampling one element. A hint containing a
+TypedDict is checked field by field (`deep_typecheck`), since beartype takes a TypedDict
+for a plain mapping.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from typing import Any
 
 from typing_extensions import is_typeddict
 
+from .deep_typecheck import contains_typeddict, deep_checker
 from .reprs import typed_repr
 
-__all__ = ["Checker", "describe_type", "describe_value", "make_checker"]
+__all__ = ["Checker", "describe_type", "describe_value", "make_checker", "shallow_checker"]
 
 Checker = Callable[[Any], bool]
 
@@ -86,6 +89,13 @@ def _checker_for(hint: Any) -> Checker | None:
         return _TOWER.get(hint) or hint.__instancecheck__
     if hint is None or hint is type(None):
         return _is_none
+    if contains_typeddict(hint):
+        return deep_checker(hint)  # field by field, see deep_typecheck
+    return shallow_checker(hint)
+
+
+def shallow_checker(hint: Any) -> Checker:
+    """A check of a rich hint that takes a TypedDict for a plain mapping (beartype's view)."""
     return _container_check(hint) or _HintCheck(hint)
 
 

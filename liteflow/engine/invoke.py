@@ -21,6 +21,7 @@ from ..core.events import NodeFailed, NodeFinished, NodeRetrying, NodeStarted
 from ..core.logger import log_node_failed, log_node_retrying
 from ..core.state import State
 from ..core.suggest import closest
+from ..core.deep_typecheck import mismatch_error
 from ..core.typecheck import describe_value
 from ..plan import PlanNode
 
@@ -44,8 +45,8 @@ def gather_inputs(node: PlanNode, values: Mapping[str, Any], flow: str) -> dict[
             continue
         check = inp.check
         if check is not None and not check(value):
-            raise NodeTypeError("error.node_input_type", flow=flow, node=node.name, key=inp.key,
-                                expected=inp.type_name, actual=describe_value(value))
+            raise mismatch_error(NodeTypeError, "error.node_input_type", inp.hint, inp.type_name,
+                                 value, inp.key, flow=flow, node=node.name)
         kwargs[inp.param] = value
     return kwargs
 
@@ -71,8 +72,8 @@ def check_outputs(node: PlanNode, out: Any, flow: str) -> dict[str, Any]:
             raise _undeclared(node, key, out, flow)
         check = spec.check
         if check is not None and not check(value):
-            raise NodeTypeError("error.node_output_type", flow=flow, node=node.name, key=key,
-                                expected=spec.type_name, actual=describe_value(value))
+            raise mismatch_error(NodeTypeError, "error.node_output_type", spec.hint,
+                                 spec.type_name, value, key, flow=flow, node=node.name)
     for key in node.required_outputs:
         if key not in out:
             raise NodeTypeError("error.node_output_missing", flow=flow, node=node.name, key=key)

@@ -48,6 +48,7 @@ def _load() -> dict[str, Msg]:
         _observability,
         _replies,
         _runs,
+        _typecheck,
         _ui,
     )
 
@@ -55,7 +56,7 @@ def _load() -> dict[str, Msg]:
     for part in (_core.MESSAGES, _compiler.MESSAGES, _cli.MESSAGES, _components.MESSAGES,
                  _replies.MESSAGES, _checkpoint.MESSAGES, _runs.MESSAGES, _ui.MESSAGES,
                  _executors.MESSAGES, _cli_tools.MESSAGES, _observability.MESSAGES,
-                 _cli_threads.MESSAGES):
+                 _cli_threads.MESSAGES, _typecheck.MESSAGES):
         for key, msg in part.items():
             if key in catalog:
                 raise RuntimeError(f"duplicate message id {key!r}")
