@@ -89,9 +89,10 @@ def _compile(hint: Any, memo: dict[int, Checker]) -> Checker | None:
         return _compile(args[0], memo)
     if origin in _UNIONS:
         members = [_compile(arg, memo) for arg in args]
-        if any(member is None for member in members):
-            return None
-        return functools.partial(_any_of, tuple(members))
+        checks = tuple([member for member in members if member is not None])
+        if len(checks) < len(members):
+            return None  # one member takes anything
+        return functools.partial(_any_of, checks)
     item = _item_hint(origin, args)
     if item is not None:
         kind = _SEQUENCES.get(origin, tuple)

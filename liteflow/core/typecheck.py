@@ -10,6 +10,7 @@ for a plain mapping.
 from __future__ import annotations
 
 import functools
+import types
 import typing
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
@@ -161,8 +162,28 @@ def _is_generic_alias(hint: Any) -> bool:
 def describe_type(hint: Any) -> str:
     """A short, readable name for a type hint (`list[str]`, `评审`, `int | None`)."""
     if isinstance(hint, type) and not _is_generic_alias(hint):
-        return hint.__qualname__
+        return "None" if hint is type(None) else hint.__qualname__
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join([describe_type(arg) for arg in args])
+    if origin is typing.Annotated or origin in _QUALIFIERS:
+        return describe_type(args[0])
+    if isinstance(origin, type) and args:
+        # Class names without their modules: `list[作者]`, not `list[papers.作者]`.
+        return f"{origin.__qualname__}[{', '.join([_describe_arg(arg) for arg in args])}]"
     return repr(hint).replace("typing.", "")
+
+
+def _describe_arg(arg: Any) -> str:
+    if arg is Ellipsis:
+        return "..."
+    if isinstance(arg, list):  # Callable's parameters
+        return f"[{', '.join([_describe_arg(a) for a in arg])}]"
+    return describe_type(arg)
+
+
+_QUALIFIERS = (typing.Required, typing.NotRequired)
 
 
 describe_value = typed_repr

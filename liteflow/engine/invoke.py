@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 from tenacity import AsyncRetrying, RetryCallState
 
 from ..core.context import CallCell, Context, RunInfo, current_call
+from ..core.deep_typecheck import mismatch_error
 from ..core.errors import NodeError, NodeInputError, NodeTimeoutError, NodeTypeError
 from ..core.events import NodeFailed, NodeFinished, NodeRetrying, NodeStarted
 from ..core.logger import log_node_failed, log_node_retrying
 from ..core.state import State
 from ..core.suggest import closest
-from ..core.deep_typecheck import mismatch_error
 from ..core.typecheck import describe_value
 from ..plan import PlanNode
 

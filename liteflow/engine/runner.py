@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.context import CallCell, Context, NodeInterrupt, RunInfo, current_call, run_of
+from ..core.deep_typecheck import mismatch_error
 from ..core.errors import (
     CheckpointError,
     FlowInputError,
@@ -48,7 +49,6 @@ from ..core.messages import use_language
 from ..core.result import NOTHING, Interrupt, RunResult
 from ..core.state import State
 from ..core.suggest import did_you_mean
-from ..core.deep_typecheck import mismatch_error
 from ..core.typecheck import describe_value
 from ..observability._hooks import hooks_for
 from ..plan import Plan, PlanNode
