@@ -115,13 +115,42 @@ def _typeddict(hint: Any, memo: dict[int, Checker]) -> Checker | None:
         declared = typeddict_fields(hint)
     except Exception:  # an unresolvable annotation: the compiler reports what it must
         return _shallow(hint)
-    fields: list[tuple[str, Checker | None, bool]] = []
-    check = memo[id(hint)] = functools.partial(_fields, fields)
+    # Fields of plain classes (and unions of them) are checked inline by one isinstance;
+    # the others by their checker. The lists are filled after the checker exists, so a
+    # recursive TypedDict finds it in `memo`.
+    plain: list[tuple[str, tuple[type, ...], bool]] = []
+    rich: list[tuple[str, Checker, bool]] = []
+    check = memo[id(hint)] = functools.partial(_fields, plain, rich)
     for key, field, required in declared:
+        classes = _classes(field)
+        if classes is not None:
+            plain.append((key, classes, required))
+            continue
         field_check = _compile(field, memo)
-        if field_check is not None or required:
-            fields.append((key, field_check, required))
+        if field_check is not None:
+            rich.append((key, field_check, required))
+        elif required:
+            plain.append((key, (object,), True))
     return check
+
+
+def _classes(hint: Any) -> tuple[type, ...] | None:
+    """The classes a value of `hint` may be an instance of, when that is all there is to it
+    (`str`, `int | None`, `float`); None for any other hint."""
+    origin = get_origin(hint)
+    if origin is Annotated or origin in _QUALIFIERS:
+        return _classes(get_args(hint)[0])
+    members = get_args(hint) if origin in _UNIONS else (hint,)
+    found: list[type] = []
+    for member in members:
+        if member is None:
+            member = type(None)
+        if (not isinstance(member, type) or get_origin(member) is not None
+                or is_typeddict(member) or member is object):
+            return None
+        found += [int, float] if member is float else [int, float, complex] if (
+            member is complex) else [member]
+    return tuple(dict.fromkeys(found))
 
 
 def _item_hint(origin: Any, args: tuple[Any, ...]) -> Any:
@@ -137,12 +166,19 @@ def _always(value: Any) -> bool:
     return True
 
 
-def _fields(fields: list[tuple[str, Checker | None, bool]], value: Any) -> bool:
+def _fields(plain: list[tuple[str, tuple[type, ...], bool]],
+            rich: list[tuple[str, Checker, bool]], value: Any) -> bool:
     if type(value) is not dict and not isinstance(value, Mapping):
         return False
-    for key, check, required in fields:
+    for key, classes, required in plain:
         if key in value:
-            if check is not None and not check(value[key]):
+            if not isinstance(value[key], classes):
+                return False
+        elif required:
+            return False
+    for key, check, required in rich:
+        if key in value:
+            if not check(value[key]):
                 return False
         elif required:
             return False
@@ -157,7 +193,11 @@ def _any_of(members: tuple[Checker, ...], value: Any) -> bool:
 
 
 def _items(kind: type, check: Checker, value: Any) -> bool:
-    return isinstance(value, kind) and all(map(check, _window(value)))
+    if not isinstance(value, kind):
+        return False
+    if type(value) is list and len(value) <= DEEP_ITEMS:  # the common case, inline
+        return all(map(check, value))
+    return all(map(check, _window(value)))
 
 
 def _fixed(checks: tuple[Checker | None, ...], value: Any) -> bool:
