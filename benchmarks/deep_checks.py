@@ -24,14 +24,15 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from liteflow import START, flow, node  # noqa: E402
-from liteflow.core.deep_typecheck import DEEP_ITEMS  # noqa: E402
-from liteflow.core.typecheck import make_checker, shallow_checker  # noqa: E402
+from liteflow import START, flow, node
+from liteflow.core.deep_typecheck import DEEP_ITEMS
+from liteflow.core.typecheck import make_checker, shallow_checker
 
 
 class Author(TypedDict):
@@ -128,7 +129,7 @@ def _chain(n: int, out: Any, hint: Any, check_types: bool) -> Any:
 
     def body(paper: Any) -> None:
         START >> nodes[0]
-        for a, b in zip(nodes, nodes[1:], strict=False):
+        for a, b in pairwise(nodes):
             a >> b
 
     body.__annotations__ = {"paper": hint, "return": None}
