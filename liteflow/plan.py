@@ -104,6 +104,7 @@ class EachPlan:
     item_param: str
     item_check: Checker | None
     item_type: str
+    item_hint: Any = None  # the item's declared type (errors name a wrong field inside it)
 
 
 class PlanEdge(NamedTuple):

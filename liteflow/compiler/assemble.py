@@ -169,7 +169,7 @@ def _plan_node(ctx: CompileContext, i: int, spec: NodeSpec, out: tuple[PlanEdge,
         items_key, item_param = mapped
         item = next(x for x in spec.inputs if x.name == item_param)
         each = EachPlan(items_key, item_param, make_checker(item.hint) if checks else None,
-                        describe_type(item.hint))
+                        describe_type(item.hint), item_hint=item.hint)
         inputs = tuple(x for x in spec.inputs if x.name != item_param)
     fallback = config.fallback
     fallback_is_async = fallback is not None and inspect.iscoroutinefunction(fallback)

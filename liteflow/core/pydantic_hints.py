@@ -4,6 +4,7 @@ On Python < 3.12 pydantic refuses `typing.TypedDict` classes (it needs
 `typing_extensions.TypedDict`). Users write `typing.TypedDict` everywhere — the flow API
 is built on it — so such classes, also nested inside other hints, are rebuilt here as
 equivalent `typing_extensions.TypedDict` classes before pydantic sees them.
+`typeddict_fields` reads a TypedDict's fields the same way for the runtime checks.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 import typing_extensions
 
-__all__ = ["pydantic_compatible"]
+__all__ = ["pydantic_compatible", "typeddict_fields"]
 
 _NEEDS_CONVERSION = sys.version_info < (3, 12)
 
@@ -27,10 +28,27 @@ def _is_stdlib_typeddict(hint: Any) -> bool:
 def _convert_typeddict(hint: Any, seen: dict[int, Any]) -> Any:
     if id(hint) in seen:
         return seen[id(hint)]
-    hints = typing.get_type_hints(hint, include_extras=True)
     fields: dict[str, Any] = {}
+    for key, value, required in typeddict_fields(hint):
+        wrapper = typing_extensions.Required if required else typing_extensions.NotRequired
+        fields[key] = wrapper[_convert(value, seen)]
+    make_typed_dict: Any = typing_extensions.TypedDict  # built from runtime fields
+    converted: Any = make_typed_dict(hint.__name__, fields)
+    converted.__doc__ = hint.__doc__
+    converted.__module__ = hint.__module__
+    converted.__qualname__ = hint.__qualname__
+    seen[id(hint)] = converted
+    return converted
+
+
+def typeddict_fields(hint: Any) -> tuple[tuple[str, Any, bool], ...]:
+    """A TypedDict's fields as (key, type, required), the type without `Required`/`NotRequired`.
+
+    Raises what `typing.get_type_hints` raises for an unresolvable annotation.
+    """
+    hints = typing.get_type_hints(hint, include_extras=True)
+    fields = []
     for key, value in hints.items():
-        inner = _convert(_strip_required(value), seen)
         # With `from __future__ import annotations`, Python 3.11 cannot see `NotRequired`
         # in the string annotations, so `__required_keys__` is wrong; the resolved hint is not.
         origin = get_origin(value)
@@ -40,15 +58,8 @@ def _convert_typeddict(hint: Any, seen: dict[int, Any]) -> Any:
             required = True
         else:
             required = key in hint.__required_keys__
-        wrapper = typing_extensions.Required if required else typing_extensions.NotRequired
-        fields[key] = wrapper[inner]
-    make_typed_dict: Any = typing_extensions.TypedDict  # built from runtime fields
-    converted: Any = make_typed_dict(hint.__name__, fields)
-    converted.__doc__ = hint.__doc__
-    converted.__module__ = hint.__module__
-    converted.__qualname__ = hint.__qualname__
-    seen[id(hint)] = converted
-    return converted
+        fields.append((key, _strip_required(value), required))
+    return tuple(fields)
 
 
 _REQUIRED = (typing.Required, typing_extensions.Required)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from tenacity import AsyncRetrying, RetryCallState
 
 from ..core.context import CallCell, Context, RunInfo, current_call
+from ..core.deep_typecheck import mismatch_error
 from ..core.errors import (
     NodeError,
     NodeInputError,
@@ -52,8 +53,8 @@ def gather_inputs(node: PlanNode, values: Mapping[str, Any], flow: str) -> dict[
             continue
         check = inp.check
         if check is not None and not check(value):
-            raise NodeTypeError("error.node_input_type", flow=flow, node=node.name, key=inp.key,
-                                expected=inp.type_name, actual=describe_value(value))
+            raise mismatch_error(NodeTypeError, "error.node_input_type", inp.hint, inp.type_name,
+                                 value, inp.key, flow=flow, node=node.name)
         kwargs[inp.param] = value
     return kwargs
 
@@ -79,8 +80,8 @@ def check_outputs(node: PlanNode, out: Any, flow: str) -> dict[str, Any]:
             raise _undeclared(node, key, out, flow)
         check = spec.check
         if check is not None and not check(value):
-            raise NodeTypeError("error.node_output_type", flow=flow, node=node.name, key=key,
-                                expected=spec.type_name, actual=describe_value(value))
+            raise mismatch_error(NodeTypeError, "error.node_output_type", spec.hint,
+                                 spec.type_name, value, key, flow=flow, node=node.name)
     for key in node.required_outputs:
         if key not in out:
             raise NodeTypeError("error.node_output_missing", flow=flow, node=node.name, key=key)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.context import CallCell, Context, NodeInterrupt, RunInfo, current_call, run_of
+from ..core.deep_typecheck import mismatch_error
 from ..core.errors import (
     CheckpointError,
     FlowDefinitionError,
@@ -555,9 +556,9 @@ def _expand(node: PlanNode, kwargs: dict[str, Any], values: Mapping[str, Any], f
     check = each.item_check
     for item in items:
         if check is not None and not check(item):
-            raise NodeTypeError("error.node_input_type", flow=flow, node=node.name,
-                                key=each.item_param, expected=each.item_type,
-                                actual=describe_value(item))
+            raise mismatch_error(NodeTypeError, "error.node_input_type", each.item_hint,
+                                 each.item_type, item, each.item_param, flow=flow,
+                                 node=node.name)
         args.append({**kwargs, each.item_param: item})
 
 
@@ -621,8 +622,8 @@ def prepare_inputs(plan: Plan, inputs: Mapping[str, Any],
                                      expected=", ".join(declared) or "-",
                                      hint=did_you_mean(key, declared))
         elif spec.check is not None and not spec.check(value):
-            raise FlowInputError("error.flow_input_type", flow=plan.name, key=key,
-                                 expected=spec.type_name, actual=describe_value(value))
+            raise mismatch_error(FlowInputError, "error.flow_input_type", spec.hint,
+                                 spec.type_name, value, key, flow=plan.name)
         values[key] = value
     for spec in plan.inputs:
         if spec.key not in values:
@@ -643,8 +644,8 @@ def collect_outputs(plan: Plan, values: Mapping[str, Any], *,
         if spec.key in values:
             value = values[spec.key]
             if spec.check is not None and not spec.check(value):
-                raise FlowOutputError("error.flow_output_type", flow=plan.name, key=spec.key,
-                                      expected=spec.type_name, actual=describe_value(value))
+                raise mismatch_error(FlowOutputError, "error.flow_output_type", spec.hint,
+                                     spec.type_name, value, spec.key, flow=plan.name)
             output[spec.key] = value
         elif spec.required and not partial:
             raise FlowOutputError(flow=plan.name, key=spec.key)

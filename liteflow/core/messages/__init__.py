@@ -50,6 +50,7 @@ def _load() -> dict[str, Msg]:
         _replies,
         _runs,
         _stops,
+        _typecheck,
         _ui,
         _wiring,
     )
@@ -58,7 +59,8 @@ def _load() -> dict[str, Msg]:
     # Every module imported above is one area's part of the catalog; the order is irrelevant
     # because an id may exist only once.
     parts = (_checkpoint, _cli, _cli_threads, _cli_tools, _compiler, _components, _core,
-             _executors, _limits, _observability, _replies, _runs, _stops, _ui, _wiring)
+             _executors, _limits, _observability, _replies, _runs, _stops, _typecheck, _ui,
+             _wiring)
     for part in (module.MESSAGES for module in parts):
         for key, msg in part.items():
             if key in catalog:
