@@ -89,12 +89,12 @@ def graph_of(decl: FlowDecl) -> nx.DiGraph[str]:
                    for dst, way in ctx.entry_ways]
     graph: nx.DiGraph[str] = nx.DiGraph(name=decl.name, entries=list(ctx.entries),
                                         entry_edges=entry_edges)
-    for name, data in source.nodes(data=True):
-        spec = data["spec"]
+    for name in source:
+        spec = ctx.specs[name]
         graph.add_node(name, kind=spec.kind, inputs=spec.input_names,
                        outputs=spec.output_names, file=spec.file, line=spec.line)
-    for src, dst, data in source.edges(data=True):
-        ways: list[Way] = data["ways"]
+    for src, dst in source.edges:
+        ways: list[Way] = ctx.edge_ways[src, dst]
         graph.add_edge(src, dst, kind=ways[0].kind, kinds=[w.kind for w in ways],
                        labels=[condition_label(w.decl.condition) for w in ways
                                if w.kind == "when"],

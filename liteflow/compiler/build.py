@@ -31,17 +31,19 @@ class Way(NamedTuple):
 class CompileContext:
     """State shared by the passes: the declaration, its graph, what was found so far.
 
-    `graph` is a `networkx.DiGraph` over node names. Node attribute: `spec` (the
-    `NodeSpec`: kind, inputs, outputs; `graph_of` spells them out). Edge attributes:
-    `ways` (every declared `Way` from the source to the target, in declaration order:
-    `a >> b` and `a >> b.when(p)` are one graph edge with two ways) and `kind` (that of
-    the first way). A DiGraph rather than a multigraph: the structural algorithms only
-    need adjacency, and the ways keep what parallel declarations say.
+    `graph` is a `networkx.DiGraph` over node names, without attributes: the structural
+    algorithms only need adjacency, and an attribute dict per node and edge would cost
+    more than the rest of building the graph. What the graph's parts stand for is kept
+    beside it: `specs` (name → `NodeSpec`) and `edge_ways` ((source, target) → every
+    declared `Way` between them, in declaration order: `a >> b` and `a >> b.when(p)` are
+    one graph edge with two ways). `graph_of` spells both out as attributes. A DiGraph
+    rather than a multigraph: the ways keep what parallel declarations say.
     """
 
     decl: FlowDecl
     graph: nx.DiGraph[str] = field(default_factory=nx.DiGraph)
     specs: dict[str, NodeSpec] = field(default_factory=dict)
+    edge_ways: dict[tuple[str, str], list[Way]] = field(default_factory=dict)
     # Every node START may activate; `sure_entries` those it always activates (the
     # others sit behind `START >> b.when(p)` or `START >> route(...)`: `entry_ways`,
     # (target, way) in declaration order).
@@ -80,9 +82,10 @@ class CompileContext:
 
     def ways(self) -> Iterator[tuple[str, str, Way]]:
         """(source, target, way) for every declared way, edge by edge."""
+        edge_ways = self.edge_ways
         for src, targets in self.graph.adjacency():
-            for dst, data in targets.items():
-                for way in data["ways"]:
+            for dst in targets:
+                for way in edge_ways[src, dst]:
                     yield src, dst, way
 
     # -- facts several passes need, computed once ---------------------------------------
@@ -96,6 +99,13 @@ class CompileContext:
                 seen.add(entry)
                 seen |= nx.descendants(self.graph, entry)
         return seen
+
+    @cached_property
+    def forward(self) -> bool:
+        """Whether every edge goes forward in node order (as flows are mostly written):
+        then the graph has no cycle, without a topological sort to say so."""
+        position = {name: i for i, name in enumerate(self.specs)}
+        return all([position[src] < position[dst] for src, dst in self.edge_ways])
 
     @cached_property
     def producers(self) -> dict[str, list[tuple[NodeSpec, OutputSpec]]]:
@@ -162,9 +172,9 @@ def build_graph(decl: FlowDecl) -> CompileContext:
         if other is not spec:
             line, _ = def_position(other.file, other.line)
             ctx.diagnostics.append(_duplicate(ctx, spec, f"{other.file}:{line}"))
-    graph.add_nodes_from((name, {"spec": spec}) for name, spec in specs.items())
+    graph.add_nodes_from(specs)
     # Gathered first, then added at once: parallel declarations become one edge's ways.
-    ways: dict[tuple[str, str], list[Way]] = {}
+    ways = ctx.edge_ways
     for edge in decl.edges:
         kind = edge.kind
         if kind == "plain" and len(edge.sources) == 1 and len(edge.targets) == 1:
@@ -189,8 +199,7 @@ def build_graph(decl: FlowDecl) -> CompileContext:
         for dst in edge.targets:
             for src in edge.sources:
                 ways.setdefault((src.name, dst.name), []).append(Way(kind, edge))
-    graph.add_edges_from((src, dst, {"kind": found[0].kind, "ways": found})
-                         for (src, dst), found in ways.items())
+    graph.add_edges_from(ways)
     _unknown_builder_edges(ctx)
     for edge in decl.entry_edges:
         if _known(ctx, edge):

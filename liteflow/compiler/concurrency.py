@@ -99,8 +99,9 @@ def check_parallel_writes(ctx: CompileContext) -> None:
         if len(targets) < 2 or name not in reached:
             continue
         siblings: dict[str, EdgeDecl | None] = {}
-        for dst, ways in targets.items():
-            plain = next((way.decl for way in ways["ways"] if way.kind == "plain"), None)
+        for dst in targets:
+            ways = ctx.edge_ways[name, dst]
+            plain = next((way.decl for way in ways if way.kind == "plain"), None)
             if plain is not None:
                 siblings[dst] = plain
         if len(siblings) > 1:

@@ -31,17 +31,29 @@ forward in declaration order, one sweep in that order solves the equations exact
 otherwise sweeps in reverse postorder repeat until nothing changes. Key and node sets
 are Python integers used as bit sets: a 2,000-node chain costs a few thousand big-int
 operations.
+
+Per-node equations cannot tell when a join's parents arrive relative to each other (a
+deep parent always arrives last; a join inside a loop may collect one parent's arrival
+in one round and another's in the next), nor that a route always takes at least one of
+its keys. So for flows with joins or routes the runs themselves are followed (`_Runs`):
+a superstep is a configuration (active nodes, join arrivals so far), each `.when` and
+`route` decision may go either way, and what is defined at a configuration is what every
+way of reaching it defines. That graph is finite and, for flows as people write them,
+small; past `_Runs.LIMIT` configurations the equations (sound, but they may warn about
+a join that cannot miss) are used instead.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import product
 
 import networkx as nx
 
 from ..core.diagnostics import Phrase
 from ..definitions.spec import NodeSpec
+from ..definitions.wiring import EdgeDecl
 from .build import CompileContext, suggestion
 
 __all__ = ["check_dataflow", "guaranteed_keys"]
@@ -88,6 +100,7 @@ class _Problem:
         self.plain_next = [0] * len(self.order)  # node → its plain successors (bits)
         self.next_any = [0] * len(self.order)  # node → all its successors (bits)
         self.joins: list[tuple[int, int]] = []  # (target, parents as bits)
+        self.routed = False  # whether some node routes
         self.activators = self._activators()
         self.alone = False  # whether every superstep runs a single node
         # The entries sure to run in the first superstep (not those behind a condition).
@@ -95,6 +108,7 @@ class _Problem:
         self.entry_any = self._mask(ctx.entries)
         self.companions = self._companions()
         self.written = self._written()
+        self.runs: _Runs | None = None  # set by `settle` when the runs were followed
 
     def _mask(self, names: Iterable[str]) -> int:
         mask = 0
@@ -157,6 +171,8 @@ class _Problem:
                 continue
             if way.kind == "plain":
                 self.plain_next[index[src]] |= 1 << index[dst]
+            elif way.kind == "route":
+                self.routed = True
             self.next_any[index[src]] |= 1 << index[dst]
             step = (index[src],)
             if step not in found[index[dst]]:
@@ -239,6 +255,23 @@ class _Problem:
             written.append(per_way)
         return written
 
+    def settle(self) -> tuple[list[int], list[int]]:
+        """What is defined when each node starts, and after its superstep.
+
+        The equations first (`solve`): they are sound, so when they find every required
+        input defined, nothing is missing. Otherwise, in a flow with joins or routes, the
+        runs are followed (`_Runs`) to tell the real misses from the equations' caution.
+        """
+        self.runs = None
+        ins, outs = self.solve()
+        if (self.joins or self.routed or self.mapped or self.ctx.entry_ways) and any(
+                need & ~got for need, got in zip(self.need, ins, strict=True)):
+            runs = _Runs(self)
+            if runs.explore():
+                self.runs = runs
+                return runs.per_node()
+        return ins, outs
+
     def solve(self) -> tuple[list[int], list[int]]:
         """What is defined when each node starts, and after its superstep: the greatest
         fixpoint of the equations."""
@@ -298,6 +331,8 @@ class _Problem:
 
     def witness(self, node: int, bit: int, outs: list[int]) -> list[str]:
         """A shortest activation path from START to `node` on which the key stays undefined."""
+        if self.runs is not None:
+            return self.runs.witness(node, bit)
         mask = 1 << bit
         previous: dict[int, int] = {node: node}
         queue = deque([node])
@@ -318,10 +353,236 @@ class _Problem:
         return ["START", self.order[node]]
 
 
+def _bits(mask: int) -> Iterator[int]:
+    """The set bits of `mask`, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+class _Runs:
+    """Every run of the flow as a graph of supersteps, each one a configuration: the
+    active nodes and the join arrivals collected so far (both bit sets). It mirrors the
+    runner's `next_active`: the nodes of a superstep deliver their messages in node
+    order; a join fires once every parent has arrived since it last fired, and its
+    arrivals start again from none; conditions and routes may decide anything (a route
+    at least one key). What is defined at a configuration is the intersection over the
+    ways of reaching it of what they defined; writes only add keys, so this fixpoint is
+    exactly what every run guarantees."""
+
+    LIMIT = 5_000  # configurations (and decision combinations of one superstep)
+
+    def __init__(self, problem: _Problem) -> None:
+        self.problem = problem
+        index = problem.index
+        count = len(problem.order)
+        self.plain = [0] * count  # node → targets it always activates
+        self.choices: list[list[tuple[int, ...]]] = [[] for _ in range(count)]
+        self.arrive: list[list[tuple[int, int, int]]] = [[] for _ in range(count)]
+        self.into = [0] * count  # node → the nodes that can activate it (for witnesses)
+        slots = 0  # one arrival bit per (join, parent)
+        routes: dict[int, tuple[int, EdgeDecl]] = {}
+        seen: set[int] = set()
+        for src, dst, way in problem.ctx.ways():
+            if src not in index or dst not in index:
+                continue
+            s, d = index[src], index[dst]
+            self.into[d] |= 1 << s
+            if way.kind == "plain":
+                self.plain[s] |= 1 << d
+            elif way.kind == "when":
+                self.choices[s].append((0, 1 << d))
+            elif way.kind == "route":
+                routes.setdefault(id(way.decl), (s, way.decl))
+            elif id(way.decl) not in seen:  # a join: once, for all its parents
+                seen.add(id(way.decl))
+                parents = dict.fromkeys(p.name for p in way.decl.sources)
+                if not all(p in index for p in parents):
+                    continue  # a parent that never runs: the join never fires (LF202)
+                full = ((1 << len(parents)) - 1) << slots
+                for k, parent in enumerate(parents):
+                    self.arrive[index[parent]].append((1 << slots + k, full, 1 << d))
+                slots += len(parents)
+        for s, decl in routes.values():
+            self.choices[s].append(self._route_options(decl))
+        # START's own decisions (`START >> route(...)`, `START >> b.when(p)`).
+        self.entry_choices: list[tuple[int, ...]] = []
+        entry_routes: dict[int, EdgeDecl] = {}
+        for name, way in problem.ctx.entry_ways:
+            if way.kind == "route":
+                entry_routes.setdefault(id(way.decl), way.decl)
+            elif name in index:
+                self.entry_choices.append((0, 1 << index[name]))
+        self.entry_choices.extend(self._route_options(d) for d in entry_routes.values())
+        self.active: list[int] = []
+        self.pending: list[int] = []
+        self.defined: list[int] = []
+        self.writes: list[int] = []
+        self.next: list[list[int]] = []
+
+    def explore(self) -> bool:
+        """Find every reachable configuration and what is defined there; False when there
+        are more than `LIMIT`."""
+        gen = self.problem.gen
+        # A map in a configuration runs (an empty one is left out of it): it writes.
+        mapped_gen = self.problem.mapped_gen
+        found: dict[tuple[int, int, int], int] = {}
+        active, pending, defined, writes, following = (
+            self.active, self.pending, self.defined, self.writes, self.next)
+
+        def config(running: int, arrived: int) -> int:
+            # The bit length spreads the hashes of one-node sets (2**k and 2**(k+61) collide).
+            key = (running.bit_length(), running, arrived)
+            at = found.get(key)
+            if at is None:
+                at = found[key] = len(active)
+                active.append(running)
+                pending.append(arrived)
+                defined.append(-1)  # not reached yet
+                written = 0
+                for i in _bits(running):
+                    written |= gen[i] | mapped_gen[i]
+                writes.append(written)
+                following.append([])
+            return at
+
+        queue: deque[int] = deque()
+        starts = self._decide(self.problem.entry_mask, list(self.entry_choices), 0)
+        if starts is None:
+            return False
+        for running, _ in starts:
+            start = config(running, 0)
+            defined[start] = self.problem.initial
+            queue.append(start)
+        expanded: set[int] = set()
+        while queue:
+            at = queue.popleft()
+            if at not in expanded:
+                expanded.add(at)
+                successors = self._successors(active[at], pending[at])
+                if successors is None or len(found) + len(successors) > self.LIMIT:
+                    return False
+                following[at] = [config(running, arrived) for running, arrived in successors]
+            after = defined[at] | writes[at]
+            for nxt in following[at]:
+                known = defined[nxt]
+                if known == -1:
+                    defined[nxt] = after
+                    queue.append(nxt)
+                elif known & ~after:
+                    defined[nxt] = known & after
+                    queue.append(nxt)
+        return True
+
+    def _successors(self, running: int, arrived: int) -> set[tuple[int, int]] | None:
+        """The configurations that can follow (None: too many decision combinations)."""
+        sure = 0
+        open_choices: list[tuple[int, ...]] = []
+        for i in _bits(running):
+            sure |= self.plain[i]
+            for bit, full, target in self.arrive[i]:
+                arrived |= bit
+                if arrived & full == full:
+                    sure |= target
+                    arrived &= ~full
+            open_choices.extend(self.choices[i])
+        return self._decide(sure, open_choices, arrived)
+
+    def _decide(self, sure: int, open_choices: list[tuple[int, ...]],
+                arrived: int) -> set[tuple[int, int]] | None:
+        """Every active set the decisions can give (None: too many combinations). A map
+        over an empty list runs nothing and activates nothing, so any activated `each`
+        worker may also be absent."""
+        combos = 1
+        choices: list[set[int]] = []
+        for options in open_choices:
+            left = {option & ~sure for option in options}
+            if len(left) > 1:
+                choices.append(left)
+                combos *= len(left)
+                if combos > self.LIMIT:
+                    return None
+            else:
+                sure |= left.pop()
+        mapped = self.problem.mapped
+        found: set[tuple[int, int]] = set()
+        for picked in product(*choices):
+            running = sure
+            for option in picked:
+                running |= option
+            maps = running & mapped
+            dropped = maps
+            while True:  # every subset of the activated maps may be empty
+                if running & ~dropped:  # nothing active: the run ends
+                    found.add((running & ~dropped, arrived))
+                if not dropped:
+                    break
+                dropped = (dropped - 1) & maps
+            if len(found) > self.LIMIT:
+                return None
+        return found
+
+    def _route_options(self, decl: EdgeDecl) -> tuple[int, ...]:
+        """The target sets a route may activate: any non-empty set of its keys (a key
+        mapped to END adds no target)."""
+        index = self.problem.index
+        options: set[int] = set()
+        for _key, targets in decl.route_map:
+            chosen = 0
+            for target in targets:
+                if target.name in index:
+                    chosen |= 1 << index[target.name]
+            options |= {chosen | before for before in options} | {chosen}
+        return tuple(options)
+
+    def per_node(self) -> tuple[list[int], list[int]]:
+        """What is defined when each node starts, and after its superstep."""
+        full = self.problem.all
+        count = len(self.problem.order)
+        ins = [full] * count
+        outs = [full] * count
+        for running, defined, written in zip(self.active, self.defined, self.writes,
+                                             strict=True):
+            after = defined | written
+            for i in _bits(running):
+                ins[i] &= defined
+                outs[i] &= after
+        return ins, outs
+
+    def witness(self, node: int, bit: int) -> list[str]:
+        """The nodes of a shortest run in which `node` starts while the key is undefined,
+        one per superstep, each activated by the one before."""
+        mask = 1 << bit
+        previous: dict[int, int] = {0: 0}
+        queue = deque([0])
+        end = None
+        while queue:
+            at = queue.popleft()
+            if self.active[at] >> node & 1:
+                end = at
+                break
+            if self.writes[at] & mask:
+                continue
+            for nxt in self.next[at]:
+                if nxt not in previous:
+                    previous[nxt] = at
+                    queue.append(nxt)
+        order = self.problem.order
+        if end is None:  # pragma: no cover - only for a node the fixpoint found missing
+            return ["START", order[node]]
+        path = [node]
+        while end:
+            end = previous[end]
+            candidates = self.active[end] & self.into[path[-1]] or self.active[end]
+            path.append((candidates & -candidates).bit_length() - 1)
+        return ["START", *(order[i] for i in reversed(path))]
+
+
 def guaranteed_keys(ctx: CompileContext) -> dict[str, set[str]]:
     """node → the required-input keys guaranteed when it runs (for tests and tools)."""
     problem = _Problem(ctx)
-    ins, _ = problem.solve()
+    ins, _ = problem.settle()
     names = {bit: key for key, bit in problem.keys.items()}
     return {name: {names[b] for b in names if ins[i] >> b & 1}
             for i, name in enumerate(problem.order)}
@@ -332,7 +593,7 @@ def check_dataflow(ctx: CompileContext) -> None:
     problem = _Problem(ctx)
     if not problem.keys:
         return
-    ins, outs = problem.solve()
+    ins, outs = problem.settle()
     names = {bit: key for key, bit in problem.keys.items()}
     for i, name in enumerate(problem.order):
         missing = problem.need[i] & ~ins[i]

@@ -47,8 +47,8 @@ def check_cycles(ctx: CompileContext) -> None:
     What follows an `each` worker is behind a condition too: an empty list stops the map.
     """
     graph = ctx.graph
-    if nx.is_directed_acyclic_graph(graph):
-        return  # no cycle at all: the common case, settled in one linear pass
+    if ctx.forward or nx.is_directed_acyclic_graph(graph):
+        return  # no cycle at all: the common case
     plain: nx.DiGraph[str] = nx.DiGraph()
     plain.add_nodes_from(graph)
     joins: dict[int, EdgeDecl] = {}

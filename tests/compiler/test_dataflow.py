@@ -8,7 +8,7 @@ import pytest
 from liteflow import START, FlowCompileError, each, flow, node
 from liteflow.compiler import compile_decl
 from liteflow.compiler.build import build_graph
-from liteflow.compiler.dataflow import guaranteed_keys
+from liteflow.compiler.dataflow import _Problem, guaranteed_keys
 from liteflow.compiler.diagnostics import collect_mode
 
 
@@ -186,3 +186,89 @@ def test_warnings_do_not_stop_the_plan() -> None:
     assert [d.code for d in 有警告.plan.warnings] == ["LF302"]
     plan, diagnostics = compile_decl(有警告.decl)
     assert plan is not None and [d.code for d in diagnostics] == ["LF302"]
+
+
+def test_a_join_waits_for_its_deepest_parent() -> None:
+    # 合 runs once 深 (two supersteps deeper than 浅) finished, together with 旁: what
+    # 合 writes is there when 读 (after 旁) runs. The equations alone cannot see it.
+    class 合出(TypedDict):
+        merged: str
+
+    class 旁出(TypedDict):
+        side: str
+
+    @node
+    def 源(topic: str) -> 文本:
+        return {"text": topic}
+
+    @node
+    def 浅(text: str) -> 分数:
+        return {"score": 1}
+
+    @node
+    def 深甲(text: str) -> 文本:
+        return {"text": text + "甲"}
+
+    @node
+    def 深乙(text: str) -> 文本:
+        return {"text": text + "乙"}
+
+    @node
+    def 合(score: int, text: str) -> 合出:
+        return {"merged": f"{text}{score}"}
+
+    @node
+    def 旁(text: str) -> 旁出:
+        return {"side": text}
+
+    @node
+    def 读(side: str, merged: str) -> 摘要:
+        return {"摘要文字": side + "|" + merged}
+
+    @flow(output=摘要)
+    def 汇合(topic: str) -> None:
+        源 >> [浅, 深甲]
+        深甲 >> 深乙
+        [浅, 深乙] >> 合
+        深乙 >> 旁
+        旁 >> 读
+
+    assert not 汇合.diagnostics
+    assert guaranteed_keys(build_graph(汇合.decl))["读"] == {"topic", "text", "score",
+                                                            "merged", "side"}
+    assert 汇合.run(topic="t").output == {"摘要文字": "t甲乙|t甲乙1"}
+
+
+def test_too_many_runs_to_follow_falls_back_to_the_equations() -> None:
+    # Fourteen independent conditions in one superstep: 2**14 ways on, past the limit.
+    # The equations still answer, soundly: k1 is missing when 支1 did not run.
+    branches = []
+    for i in range(14):
+        def branch(topic: str, i: int = i) -> dict[str, int]:
+            return {f"k{i}": i}
+
+        branch.__name__ = branch.__qualname__ = f"支{i}"
+        out = TypedDict(f"出{i}", {f"k{i}": int})  # type: ignore[operator]
+        branch.__annotations__ = {"topic": str, "i": int, "return": out}
+        branches.append(node(branch))
+
+    @node
+    def 首(topic: str) -> 文本:
+        return {"text": topic}
+
+    @node
+    def 收(text: str, k0: int, k1: int) -> 分数:
+        return {"score": k0 + k1}
+
+    with collect_mode():
+        @flow(output=分数)
+        def 宽(topic: str) -> None:
+            for b in branches:
+                首 >> b.when(lambda out: True)
+            [首, branches[0]] >> 收
+
+    problem = _Problem(build_graph(宽.decl))
+    problem.settle()
+    assert problem.runs is None  # the equations answered
+    assert [(d.node, d.fields["key"]) for d in 宽.diagnostics if d.code == "LF101"] == [
+        ("收", "k1")]

@@ -2,8 +2,9 @@
 
 - Sound: a flow the checker accepts never raises a missing-input error, whatever its
   conditions decide (random flows with cycles, conditions, routes, joins and `each`).
-- Exact on acyclic flows without joins: there, conditions read boolean flow inputs, so
-  trying every assignment tries every run. The checker is silent exactly when no run
+- Exact: on acyclic flows (with joins, routes and conditions) and on small flows with
+  loops through joins, every run is tried: a script decides each condition and route
+  (`Script`), and the scripts are enumerated. The checker is silent exactly when no run
   misses an input, and every (node, key) it reports is missed by some run. A run is
   observed through a twin of the flow whose required inputs get a marker default, so it
   runs where the original would raise, and each node records the markers it receives.
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from liteflow import END, START, NodeInputError, SuperstepLimitError, each, flow, node, route
@@ -61,7 +62,6 @@ class FlowShape:
     # `START >> route(...)` to these (None: END), beside the plain entries.
     entry_route: tuple[int | None, ...] = ()
     mapped: int | None = None
-    flags: int = 0  # acyclic shapes: conditions read boolean inputs c0, c1, …
 
 
 def make_node(i: int, shape: NodeShape, *, mapped: bool, write: Callable[[], dict[str, int]],
@@ -91,7 +91,8 @@ def make_node(i: int, shape: NodeShape, *, mapped: bool, write: Callable[[], dic
 
 
 def make_flow(shape: FlowShape, made: list[Any], condition: Callable[[int], Any],
-              selector: Callable[[list[str]], Any], *, check_types: bool = True) -> Any:
+              selector: Callable[[list[str]], Any], *, check_types: bool = True,
+              limit: int = 40) -> Any:
     """A real `@flow` wiring `made` as `shape` says; the j-th `.when` is `condition(j)`."""
 
     def target(i: int) -> Any:
@@ -117,14 +118,13 @@ def make_flow(shape: FlowShape, made: list[Any], condition: Callable[[int], Any]
                         for k, t in enumerate(ends[1])}
                 made[ends[0]] >> route(selector(sorted(keys)), keys)
 
-    names = [*shape.inputs, "items", *(f"c{j}" for j in range(shape.flags))]
-    hints = {k: int for k in shape.inputs} | {"items": list[int]} | {
-        f"c{j}": bool for j in range(shape.flags)}
+    names = [*shape.inputs, "items"]
+    hints = {k: int for k in shape.inputs} | {"items": list[int]}
     wire.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(k, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=hints[k])
          for k in names], return_annotation=None)
     wire.__annotations__ = {**hints, "return": None}
-    return flow(name="随机流程", max_supersteps=40, check_types=check_types)(wire)
+    return flow(name="随机流程", max_supersteps=limit, check_types=check_types)(wire)
 
 
 def _keys() -> st.SearchStrategy[tuple[str, ...]]:
@@ -176,33 +176,107 @@ def _add(draw: st.DrawFn, shape: FlowShape, kind: str, src: int, dst: int, count
         shape.edges.append((kind, (src, dst)))
 
 
-@st.composite
-def acyclic_shapes(draw: st.DrawFn) -> FlowShape:
-    """Forward edges only (plain and `.when`; fan-outs, fan-ins, several entries), every
-    output written, at most four conditions: every run can be tried. Joins are left to the
-    soundness property: the analysis does not track when a join's parents that finished
-    in earlier supersteps make it fire together with other nodes, so there it may warn
-    where no run fails."""
-    count = draw(st.integers(2, 7))
+def _written_nodes(draw: st.DrawFn, count: int) -> list[NodeShape]:
+    """Nodes whose outputs are all written: what a run defines depends only on its path."""
     nodes = []
     for _ in range(count):
         required = draw(_keys())
         outs = draw(st.lists(st.sampled_from(KEYS), max_size=2, unique=True))
         nodes.append(NodeShape(required, (), tuple((k, True) for k in outs)))
+    return nodes
+
+
+def _wire_into(draw: st.DrawFn, shape: FlowShape, dst: int, sources: list[int],
+               kinds: tuple[str, ...]) -> None:
+    """Edges from `sources` into `dst`: one join of them all, or one edge each."""
+    count = len(shape.nodes)
+    if len(sources) > 1 and draw(st.integers(0, 2)) == 0:
+        shape.edges.append(("join", (tuple(sources), dst)))
+        return
+    for src in sources:
+        kind = draw(st.sampled_from(kinds))
+        if kind == "route":
+            more = draw(st.lists(st.one_of(st.none(), st.integers(0, count - 1)),
+                                 min_size=dst <= src, max_size=2))  # a way out of a loop
+            if dst > src:  # keep acyclic flows acyclic
+                more = [t for t in more if t is None or t > src]
+            shape.edges.append((kind, (src, (dst, *more))))
+        else:
+            shape.edges.append((kind, (src, dst)))
+
+
+@st.composite
+def acyclic_shapes(draw: st.DrawFn) -> FlowShape:
+    """Forward edges only: plain, `.when`, `route` and joins (so fan-ins of unequal depth and
+    joins after conditional parents), several entries, every output written."""
+    count = draw(st.integers(2, 7))
     shape = FlowShape(tuple(draw(st.lists(st.sampled_from(KEYS), max_size=2, unique=True))),
-                      nodes)
+                      _written_nodes(draw, count))
     for dst in range(1, count):
         if draw(st.integers(0, 5)) == 0:
             continue  # another entry
-        for src in draw(st.lists(st.integers(0, dst - 1), min_size=1, max_size=2, unique=True)):
-            kind = draw(st.sampled_from(("plain", "plain", "when")))
-            if kind == "when" and shape.flags == 4:
-                kind = "plain"
-            shape.flags += kind == "when"
-            shape.edges.append((kind, (src, dst)))
+        sources = draw(st.lists(st.integers(0, dst - 1), min_size=1, max_size=3, unique=True))
+        _wire_into(draw, shape, dst, sources, ("plain", "plain", "when", "route"))
     if not shape.edges:
         shape.edges.append(("plain", (0, 1)))  # some wiring: an empty flow is LF202
     return shape
+
+
+@st.composite
+def looping_shapes(draw: st.DrawFn) -> FlowShape:
+    """A forward backbone, then edges back (so joins inside loops, a join whose parent is
+    on a loop and another that is not), every output written."""
+    count = draw(st.integers(2, 5))
+    shape = FlowShape(tuple(draw(st.lists(st.sampled_from(KEYS), max_size=2, unique=True))),
+                      _written_nodes(draw, count), entries=(0,))
+    for dst in range(1, count):
+        sources = draw(st.lists(st.integers(0, dst - 1), min_size=1, max_size=2, unique=True))
+        _wire_into(draw, shape, dst, sources, ("plain", "plain", "when", "route"))
+    for _ in range(draw(st.integers(1, 2))):
+        dst = draw(st.integers(0, count - 1))
+        sources = draw(st.lists(st.integers(dst, count - 1), min_size=1, max_size=2,
+                                unique=True))
+        _wire_into(draw, shape, dst, sources, ("when", "when", "route"))
+    return shape
+
+
+class Script:
+    """Decides every condition of a run from a list of choices (0 once it runs out), and
+    enumerates the lists so that every run of a flow is tried once."""
+
+    def __init__(self) -> None:
+        self.prefix: list[int] = []
+        self.taken: list[tuple[int, int]] = []  # (choice, number of possible choices)
+
+    def decide(self, options: int) -> int:
+        at = len(self.taken)
+        choice = self.prefix[at] if at < len(self.prefix) else 0
+        self.taken.append((choice, options))
+        return choice
+
+    def condition(self, _j: int) -> Any:
+        return lambda out: self.decide(2) == 1
+
+    def selector(self, keys: list[str]) -> Any:
+        def select(out: Any) -> list[str]:  # any non-empty set of keys
+            chosen = self.decide(2 ** len(keys) - 1) + 1
+            return [k for b, k in enumerate(keys) if chosen >> b & 1]
+
+        return select
+
+    def every_run(self, run: Callable[[], None], budget: int) -> bool:
+        """Call `run` once per possible run (False if there are more than `budget`)."""
+        todo: list[list[int]] = [[]]
+        while todo:
+            if budget == 0:
+                return False
+            budget -= 1
+            self.prefix, self.taken = todo.pop(), []
+            run()
+            for at in range(len(self.prefix), len(self.taken)):
+                made = [choice for choice, _ in self.taken[:at]]
+                todo.extend([*made, other] for other in range(1, self.taken[at][1]))
+        return True
 
 
 def _lf101(made: Any) -> set[tuple[str, str]]:
@@ -240,14 +314,11 @@ def test_accepted_flows_never_miss_an_input(shape: FlowShape, seeds: list[int]) 
             pass  # a loop whose random conditions kept it going: not a data-flow error
 
 
-@SETTINGS
-@given(acyclic_shapes())
-def test_lf101_is_reported_exactly_when_some_run_misses_an_input(shape: FlowShape) -> None:
-    def condition(j: int) -> Any:
-        return lambda out, state: state[f"c{j}"]
-
-    def selector(keys: list[str]) -> Any:
-        raise AssertionError("acyclic shapes have no routes")
+def _exactly_when_missed(shape: FlowShape, limit: int, budget: int, *, confirm: bool) -> None:
+    """Every run of `shape` (up to `limit` supersteps) is tried on a twin that records
+    what is missed: LF101 must name exactly that. With `confirm`, a flow without LF101
+    also runs each time itself and must never fail."""
+    script = Script()
 
     def writer(outs: tuple[tuple[str, bool], ...]) -> Callable[[], dict[str, int]]:
         return lambda: {k: 1 for k, _ in outs}
@@ -258,25 +329,69 @@ def test_lf101_is_reported_exactly_when_some_run_misses_an_input(shape: FlowShap
     twins = [make_node(i, s, mapped=False, write=writer(s.outputs), seen=seen)
              for i, s in enumerate(shape.nodes)]
     with collect_mode():
-        checked = make_flow(shape, made, condition, selector)
-        twin = make_flow(shape, twins, condition, selector, check_types=False)
+        checked = make_flow(shape, made, script.condition, script.selector, limit=limit)
+        twin = make_flow(shape, twins, script.condition, script.selector, check_types=False,
+                         limit=limit)
     errors = [d for d in checked.diagnostics if d.severity == "error"]
-    assert all(d.code == "LF101" for d in errors), [d.format("en") for d in errors]
+    assume(all(d.code == "LF101" for d in errors))  # not an endless loop (LF203)
     assert not [d for d in twin.diagnostics if d.severity == "error"]
+    # Runs are cut at `limit`: a miss the checker finds only later cannot be seen.
+    assume(all(d.fields["path"].count("→") <= limit for d in errors))
     reported = _lf101(checked)
-    missed: set[tuple[str, str]] = set()
-    base = {k: 1 for k in shape.inputs} | {"items": []}
-    for flags in itertools.product((False, True), repeat=shape.flags):
-        run = base | {f"c{j}": value for j, value in enumerate(flags)}
-        seen.clear()
-        twin.run(**run)
-        missed.update(seen)
-        if not reported:
-            try:
-                checked.run(**run)
-            except NodeInputError as exc:  # pragma: no cover - the property failing
-                raise AssertionError(f"accepted, yet a run misses an input: {exc}") from exc
-    assert reported == missed
+    inputs = {k: 1 for k in shape.inputs} | {"items": []}
+
+    def run() -> None:
+        try:
+            twin.run(**inputs)
+        except SuperstepLimitError:
+            pass
+        if reported or not confirm:
+            return
+        script.taken = []  # the same decisions again, on the flow itself
+        try:
+            checked.run(**inputs)
+        except SuperstepLimitError:
+            pass
+        except NodeInputError as exc:  # pragma: no cover - the property failing
+            raise AssertionError(f"accepted, yet a run misses an input: {exc}") from exc
+
+    assume(script.every_run(run, budget))
+    assert reported == set(seen)
+
+
+def _node(required: str = "", outputs: str = "") -> NodeShape:
+    return NodeShape(tuple(required), (), tuple((k, True) for k in outputs))
+
+
+@SETTINGS
+@example(FlowShape((), [_node(), _node(), _node(), _node(), _node(outputs="c"), _node(),
+                        _node("c")],  # a join of unequal depth, read two steps later
+                   [("plain", (0, 1)), ("plain", (0, 2)), ("plain", (2, 3)),
+                    ("join", ((1, 3), 4)), ("plain", (3, 5)), ("plain", (5, 6))]))
+@example(FlowShape((), [_node(), _node(outputs="a"), _node(), _node(outputs="b"), _node(),
+                        _node("ab")],  # a join after a conditional parent
+                   [("when", (0, 1)), ("plain", (0, 2)), ("join", ((1, 2), 3)),
+                    ("plain", (2, 4)), ("plain", (4, 5))]))
+@example(FlowShape((), [_node(), _node(), _node(), _node(outputs="a"), _node("a")],
+                   [("plain", (0, 1)), ("route", (0, (3,))), ("plain", (1, 4))]))
+@given(acyclic_shapes())
+def test_lf101_is_reported_exactly_when_some_run_misses_an_input(shape: FlowShape) -> None:
+    _exactly_when_missed(shape, 40, 400, confirm=True)
+
+
+@settings(SETTINGS, max_examples=max(EXAMPLES // 4, 1))  # each tries up to 100 runs
+@example(FlowShape((), [_node(), _node(), _node(), _node(), _node(outputs="c"), _node(),
+                        _node("c")],  # a join of unequal depth inside a loop
+                   [("plain", (0, 1)), ("plain", (0, 2)), ("plain", (2, 3)),
+                    ("join", ((1, 3), 4)), ("plain", (3, 5)), ("plain", (5, 6)),
+                    ("when", (6, 0))], entries=(0,)))
+@example(FlowShape((), [_node(outputs="a"), _node(), _node(), _node("ab", "b")],
+                   # a join that is also its own parent, in a loop
+                   [("plain", (0, 1)), ("plain", (0, 2)), ("plain", (2, 3)),
+                    ("join", ((1, 3), 3)), ("when", (3, 1)), ("when", (3, 2))], entries=(0,)))
+@given(looping_shapes())
+def test_lf101_is_exact_on_loops_through_joins(shape: FlowShape) -> None:
+    _exactly_when_missed(shape, 6, 100, confirm=False)
 
 
 @SETTINGS
