@@ -219,6 +219,24 @@ def acyclic_shapes(draw: st.DrawFn) -> FlowShape:
         _wire_into(draw, shape, dst, sources, ("plain", "plain", "when", "route"))
     if not shape.edges:
         shape.edges.append(("plain", (0, 1)))  # some wiring: an empty flow is LF202
+    if not draw(st.integers(0, 3)):  # a conditional entry
+        shape.entry_route = tuple(draw(st.lists(st.one_of(st.none(), st.integers(0, count - 1)),
+                                                min_size=1, max_size=3)))
+    # A map, over an empty list in some runs: a node only ever activated as a target that
+    # `target()` wraps (never a `.when` target, never an entry of its own).
+    wrapped: set[int] = set()
+    plain_only: set[int] = set()
+    for kind, ends in shape.edges:
+        if kind == "when":
+            plain_only.add(ends[1])
+        elif kind == "route":
+            wrapped.update(t for t in ends[1] if t is not None)
+        else:
+            wrapped.add(ends[1])
+    wrapped.update(t for t in shape.entry_route if t is not None)
+    candidates = sorted(wrapped - plain_only)
+    if candidates and not draw(st.integers(0, 2)):
+        shape.mapped = draw(st.sampled_from(candidates))
     return shape
 
 
@@ -323,10 +341,10 @@ def _exactly_when_missed(shape: FlowShape, limit: int, budget: int, *, confirm: 
     def writer(outs: tuple[tuple[str, bool], ...]) -> Callable[[], dict[str, int]]:
         return lambda: {k: 1 for k, _ in outs}
 
-    made = [make_node(i, s, mapped=False, write=writer(s.outputs))
+    made = [make_node(i, s, mapped=shape.mapped == i, write=writer(s.outputs))
             for i, s in enumerate(shape.nodes)]
     seen: list[tuple[str, str]] = []
-    twins = [make_node(i, s, mapped=False, write=writer(s.outputs), seen=seen)
+    twins = [make_node(i, s, mapped=shape.mapped == i, write=writer(s.outputs), seen=seen)
              for i, s in enumerate(shape.nodes)]
     with collect_mode():
         checked = make_flow(shape, made, script.condition, script.selector, limit=limit)
@@ -338,7 +356,7 @@ def _exactly_when_missed(shape: FlowShape, limit: int, budget: int, *, confirm: 
     # Runs are cut at `limit`: a miss the checker finds only later cannot be seen.
     assume(all(d.fields["path"].count("→") <= limit for d in errors))
     reported = _lf101(checked)
-    inputs = {k: 1 for k in shape.inputs} | {"items": []}
+    inputs: dict[str, Any] = {}
 
     def run() -> None:
         try:
@@ -355,7 +373,10 @@ def _exactly_when_missed(shape: FlowShape, limit: int, budget: int, *, confirm: 
         except NodeInputError as exc:  # pragma: no cover - the property failing
             raise AssertionError(f"accepted, yet a run misses an input: {exc}") from exc
 
-    assume(script.every_run(run, budget))
+    # A map over an empty list runs nothing behind it: both kinds of run are tried.
+    for items in ([], [1]) if shape.mapped is not None else ([],):
+        inputs = {k: 1 for k in shape.inputs} | {"items": items}
+        assume(script.every_run(run, budget))
     assert reported == set(seen)
 
 
