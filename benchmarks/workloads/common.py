@@ -52,6 +52,9 @@ class Workload:
     durable: bool = False
     #: Part of the quick (smoke) mode; variants that exercise no new code path are not.
     in_quick: bool = True
+    #: Runs per timed sample: a small flow runs for microseconds, below the clock's noise.
+    #: Its figures are per run (the first run is timed alone).
+    batch: int = 1
 
 
 def _check_chain(state: Mapping[str, Any], n: int) -> None:
@@ -123,6 +126,36 @@ WORKLOADS: dict[str, Workload] = {
             unit="branch",
             units=lambda n: n,
             check=_check_fanout,
+        ),
+        Workload(
+            "small_chain",
+            "a 3-node chain of trivial sync nodes, the whole run (`chain` with N=3)",
+            full_size=3,
+            quick_size=3,
+            unit="run",
+            units=lambda n: 1,
+            check=_check_chain,
+            batch=100,
+        ),
+        Workload(
+            "small_join",
+            "1 -> 5 trivial sync branches -> aggregator, the whole run (`fanout` with N=5)",
+            full_size=5,
+            quick_size=5,
+            unit="run",
+            units=lambda n: 1,
+            check=_check_fanout,
+            batch=100,
+        ),
+        Workload(
+            "small_fanout",
+            "1 -> 10 trivial sync branches -> aggregator, the whole run (`fanout` with N=10)",
+            full_size=10,
+            quick_size=10,
+            unit="run",
+            units=lambda n: 1,
+            check=_check_fanout,
+            batch=100,
         ),
         Workload(
             "async_io",

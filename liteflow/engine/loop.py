@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core.errors import EventLoopError
 from ..core.result import NOTHING
+from .runner import PregelRunner
 
 if TYPE_CHECKING:
     from ..core.result import RunResult
@@ -86,8 +87,6 @@ def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any] |
              value: Any = NOTHING) -> RunResult[Any]:
     """Run (or `resume`) `plan` from sync code: in this thread when it can, else on a
     private loop."""
-    from .runner import PregelRunner
-
     runner = PregelRunner(plan, options)
     if runner.runs_without_loop:
         return runner.run_blocking(inputs, resume=resume, allow_code_change=allow_code_change,
@@ -104,8 +103,6 @@ async def arun_plan(plan: Plan, options: RunOptions | None,
     (one thread hop for the run, not one per superstep) while the caller's loop stays
     free. Cancelling the caller stops it before its next superstep.
     """
-    from .runner import PregelRunner
-
     runner = PregelRunner(plan, options)
     if not runner.runs_without_loop:
         return await runner.run(inputs)

@@ -14,7 +14,7 @@ from ..core.state import Overlay, State
 from ..core.suggest import did_you_mean
 from ..plan import PlanNode
 
-__all__ = ["next_active"]
+__all__ = ["next_active", "next_of"]
 
 
 def next_active(ran: Sequence[PlanNode], outs: Sequence[Mapping[str, Any]],
@@ -58,6 +58,29 @@ def next_active(ran: Sequence[PlanNode], outs: Sequence[Mapping[str, Any]],
                 else:
                     nxt.update(_route(edge.route_map, decision, flow, node.name))
     return tuple(sorted(nxt)) if len(nxt) > 1 else tuple(nxt)
+
+
+def next_of(node: PlanNode, out: Mapping[str, Any], staged: Mapping[str, Any],
+            values: Mapping[str, Any], arrivals: dict[int, set[int]],
+            join_sizes: Sequence[int], flow: str) -> tuple[int, ...]:
+    """`next_active` of a superstep that ran `node` alone (not mapped by `each`).
+
+    A lone conditional edge (a loop's way back, an agent's router) is decided without
+    building a set; anything else goes the general way.
+    """
+    edges = node.out_edges
+    if len(edges) != 1 or edges[0].kind not in ("when", "route"):
+        return next_active((node,), (out,), None, staged, values, arrivals, join_sizes, flow)
+    edge = edges[0]
+    view = State(Overlay(staged, values)) if edge.wants_state else None
+    decision = _decide(edge.condition, out, view, edge.wants_state, flow, node.name)
+    if edge.kind == "when":
+        targets: Sequence[int] = edge.targets if decision else ()
+    else:
+        targets = _route(edge.route_map, decision, flow, node.name)
+    if len(targets) < 2:
+        return tuple(targets)
+    return tuple(sorted(set(targets)))
 
 
 def _decide(condition: Callable[..., Any] | None, out: Mapping[str, Any], view: State | None,
