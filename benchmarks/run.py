@@ -86,6 +86,9 @@ TARGETS = (
     Target("append_loop", "µs per superstep", "µs", speedup=30.0),
     Target("fanout", "µs per branch", "µs", limit=8.0),
     Target("fanout", "µs per branch", "µs", speedup=50.0),
+    Target("small_chain", "µs per run", "µs", limit=30.0),
+    Target("small_join", "µs per run", "µs", limit=80.0),
+    Target("small_fanout", "µs per run", "µs", speedup=20.0),
     Target("async_io", f"wall time / {ASYNC_SLEEP_S} s ideal", "×", limit=1.3, key="x_ideal"),
     # 1.3× the ideal where LangGraph takes 7.8×: 6× faster than LangGraph.
     Target("async_io", f"wall time / {ASYNC_SLEEP_S} s ideal", "×", speedup=7.8 / 1.3,

@@ -74,6 +74,9 @@ class Workload:
     postgres: bool = False
     #: More sizes run in a full session (not quick), to show how the per-unit cost grows.
     more_sizes: tuple[int, ...] = ()
+    #: Runs per timed sample: a small flow runs for microseconds, below the clock's noise.
+    #: Its figures are per run (the first run is timed alone).
+    batch: int = 1
 
 
 def _check_chain(state: Mapping[str, Any], n: int) -> None:
@@ -176,6 +179,36 @@ WORKLOADS: dict[str, Workload] = {
             unit="branch",
             units=lambda n: n,
             check=_check_fanout,
+        ),
+        Workload(
+            "small_chain",
+            "a 3-node chain of trivial sync nodes, the whole run (`chain` with N=3)",
+            full_size=3,
+            quick_size=3,
+            unit="run",
+            units=lambda n: 1,
+            check=_check_chain,
+            batch=100,
+        ),
+        Workload(
+            "small_join",
+            "1 -> 5 trivial sync branches -> aggregator, the whole run (`fanout` with N=5)",
+            full_size=5,
+            quick_size=5,
+            unit="run",
+            units=lambda n: 1,
+            check=_check_fanout,
+            batch=100,
+        ),
+        Workload(
+            "small_fanout",
+            "1 -> 10 trivial sync branches -> aggregator, the whole run (`fanout` with N=10)",
+            full_size=10,
+            quick_size=10,
+            unit="run",
+            units=lambda n: 1,
+            check=_check_fanout,
+            batch=100,
         ),
         Workload(
             "async_io",

@@ -235,6 +235,13 @@ def run_async_io(compiled: Compiled) -> dict[str, Any]:
     return asyncio.run(compiled.ainvoke())
 
 
+# ---- small flows: whole runs of the same shapes ---------------------------------------------
+
+build_small_chain, run_small_chain = build_chain, run_chain
+build_small_join = build_small_fanout = build_fanout
+run_small_join = run_small_fanout = run_fanout
+
+
 # ---- big_state -----------------------------------------------------------------------------
 
 

@@ -236,6 +236,13 @@ def run_async_io(fan: Any) -> Any:
     return fan.run(seed=0)
 
 
+# ---- small flows: whole runs of the same shapes ---------------------------------------------
+
+build_small_chain, run_small_chain = build_chain, run_chain
+build_small_join = build_small_fanout = build_fanout
+run_small_join = run_small_fanout = run_fanout
+
+
 # ---- big_state -----------------------------------------------------------------------------
 
 

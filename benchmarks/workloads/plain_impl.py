@@ -172,6 +172,13 @@ def run_async_io(branches: list[AsyncFn]) -> dict[str, Any]:
     return asyncio.run(_run_async_io(branches))
 
 
+# ---- small flows: whole runs of the same shapes ---------------------------------------------
+
+build_small_chain, run_small_chain = build_chain, run_chain
+build_small_join = build_small_fanout = build_fanout
+run_small_join = run_small_fanout = run_fanout
+
+
 # ---- big_state -----------------------------------------------------------------------------
 
 

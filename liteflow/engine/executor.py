@@ -13,14 +13,15 @@ import functools
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from ..core.context import CallCell, NodeInterrupt, RunInfo, current_call
+from ..core.context import CallCell, NodeInterrupt, RunInfo
 from ..plan import PlanNode
 from .invoke import NodeCall, call_simple
 from .threads import DaemonPool
+from .workers import Batch, Crew, RunOne
 
 __all__ = ["Executor", "LocalExecutor", "StepInterrupted"]
 
@@ -41,16 +42,18 @@ class Executor(Protocol):
 class LocalExecutor:
     """The default executor: asyncio in this process.
 
-    Async nodes run as tasks and sync nodes on a thread pool, never on the event loop's
-    thread (the runner alone runs a lone sync node inline, where it owns the loop or
-    needs none). When several sync nodes share a superstep, a few workers pull calls
-    from one queue, so a thousand trivial branches cost a handful of thread hops
-    instead of a thousand.
+    Async nodes run as tasks and sync nodes on threads, never on the event loop's
+    thread (the runner alone runs sync nodes inline, where it owns the loop or needs
+    none). When several simple sync nodes share a superstep, they form one `Batch`: the
+    calling thread (where it may block) and daemon helpers work through it, helpers
+    joining only while calls wait to start (see `engine.workers`), so trivial branches
+    cost no thread hop while blocking ones still overlap.
     """
 
     def __init__(self, max_workers: int | None = None) -> None:
         self.max_workers = max_workers or min(32, (os.cpu_count() or 1) + 4)
         self._pool: ThreadPoolExecutor | None = None
+        self._crew: Crew | None = None
         self._lock = threading.Lock()
 
     @property
@@ -60,9 +63,17 @@ class LocalExecutor:
                 if self._pool is None:
                     # Daemon threads: a call abandoned at its timeout or at Ctrl-C
                     # holds no worker and keeps nobody waiting (see `threads`).
-                    self._pool = DaemonPool(self.max_workers, thread_name_prefix="liteflow",
-                                            initializer=_mark_worker)
+                    self._pool = DaemonPool(self.max_workers, thread_name_prefix="liteflow")
         return self._pool
+
+    @property
+    def crew(self) -> Crew:
+        """The helper threads of parallel supersteps of simple sync nodes."""
+        if self._crew is None:
+            with self._lock:
+                if self._crew is None:
+                    self._crew = Crew(self.max_workers)
+        return self._crew
 
     async def execute(self, calls: Sequence[NodeCall]) -> list[dict[str, Any]]:
         if calls and calls[0].run_info.limit is not None:
@@ -91,10 +102,10 @@ class LocalExecutor:
                            instances: Sequence[int] | None = None) -> list[dict[str, Any]]:
         """Run the calls of one superstep (`nodes[i]` with `args[i]`) concurrently.
 
-        Async and non-simple nodes run as tasks (`NodeCall.run`); simple sync nodes run on
-        the pool, a few workers pulling calls from one queue. The first failure cancels
-        the rest (fail fast): the runner then commits nothing of the superstep.
-        `record(i, outputs, seconds)` is told of each call that finished (see `_SLOW`).
+        Async and non-simple nodes run as tasks (`NodeCall.run`); simple sync nodes form
+        one `Batch` of helper threads. The first failure cancels the rest (fail fast): the
+        runner then commits nothing of the superstep. `record(i, outputs, seconds)` is
+        told of each call that finished (see `_SLOW`).
         """
         if run.limit is not None:
             return await self._run_limited(nodes, args, superstep, run, record, instances)
@@ -113,18 +124,21 @@ class LocalExecutor:
                 task.add_done_callback(functools.partial(_recorded, record, i, time.perf_counter()))
             waits.append(task)
             positions.append(i)
-        failed: list[BaseException] = []  # the workers stop once it is not empty
-
+        batch = None
         if simple:
-            work = functools.partial(_work, nodes, args, superstep, run, iter(simple), results,
-                                     failed, record, instances)
-            for _ in range(min(len(simple), self.max_workers)):
-                ctx = contextvars.copy_context()
-                waits.append(loop.run_in_executor(self.pool, ctx.run, work, None))
+            ended: asyncio.Future[None] = loop.create_future()
+            batch = Batch(self.crew, len(simple),
+                          _call_simple(nodes, args, superstep, run, simple, results, record,
+                                       instances),
+                          min(len(simple), self.max_workers),
+                          functools.partial(_settle_soon, loop, ended))
+            batch.start()
+            waits.append(ended)
         try:
             done = await _all_of(loop, waits)
-        except BaseException as exc:
-            failed.append(exc)
+        except BaseException:
+            if batch is not None:
+                batch.stop()
             for pending in waits:
                 pending.cancel()
             raise
@@ -141,40 +155,24 @@ class LocalExecutor:
         loop, the calling thread working too.
 
         `cell`: the calling thread's idle `CallCell`. The first failure is raised once
-        every worker has stopped, so nothing of the superstep runs after it returns.
+        the calls already started have finished, so nothing of the superstep runs after
+        it returns.
         """
-        if len(nodes) == 1:
+        count = len(nodes)
+        if count == 1:
             return [call_simple(nodes[0], args[0], superstep, run, cell,
                                 instances[0] if instances else 0)]
-        results: list[Any] = [None] * len(nodes)
-        failed: list[BaseException] = []
-        queue = iter(range(len(nodes)))
-        work = functools.partial(_work, nodes, args, superstep, run, queue, results, failed,
-                                 record, instances)
-        # A run nested in a pool worker works alone: a worker waiting for the pool could
-        # wait for itself (every worker in a node that runs a wide flow).
-        count = 0 if getattr(_WORKER, "active", False) else min(len(nodes), self.max_workers) - 1
+        results: list[Any] = [None] * count
+        callers = min(count, self.max_workers)
         if run.limit is not None:  # max_concurrency: the calling thread is one of the callers
-            count = min(count, run.limit.smallest - 1)
-        helpers = [self.pool.submit(contextvars.copy_context().run, work, None)
-                   for _ in range(count)]
-        try:
-            work(cell)
-        except BaseException as exc:
-            failed.append(exc)
-        # The queue is drained: a helper still waiting for a worker has nothing to do.
-        for helper in helpers:
-            helper.cancel()
-        for first in failed:
-            if not isinstance(first, Exception):
-                raise first  # Ctrl-C: calls still running are abandoned, not waited for
-        try:
-            wait(helpers)
-        except BaseException as exc:
-            failed.append(exc)  # Ctrl-C while waiting: the helpers take no further call
-            raise
-        if failed:
-            raise failed[0]
+            callers = min(callers, run.limit.smallest)
+        batch = Batch(self.crew, count,
+                      _call_simple(nodes, args, superstep, run, range(count), results, record,
+                                   instances),
+                      callers)
+        batch.start()
+        batch.work(cell)
+        batch.join()
         _raise_interrupts(results)
         return results
 
@@ -236,6 +234,9 @@ class LocalExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+        if self._crew is not None:
+            self._crew.close()
+            self._crew = None
 
 
 class StepInterrupted(BaseException):
@@ -267,41 +268,43 @@ def _recorded(record: Record, i: int, started: float, task: asyncio.Task[Any]) -
         record(i, task.result(), time.perf_counter() - started)
 
 
-# Set in the pool's own threads.
-_WORKER = threading.local()
+def _call_simple(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: int,
+                 run: RunInfo, positions: Sequence[int], results: list[Any],
+                 record: Record | None, instances: Sequence[int] | None) -> RunOne:
+    """Call k of a batch: `nodes[i]` with `args[i]` for `i = positions[k]`, its outputs
+    (or the `NodeInterrupt` it raised: the others go on) stored in `results[i]`."""
 
-
-def _mark_worker() -> None:
-    _WORKER.active = True
-
-
-def _work(nodes: Sequence[PlanNode], args: Sequence[dict[str, Any]], superstep: int,
-          run: RunInfo, queue: Iterator[int], results: list[Any], failed: list[BaseException],
-          record: Record | None, instances: Sequence[int] | None,
-          cell: CallCell | None) -> None:
-    """One worker of a parallel superstep: runs the simple sync calls taken from `queue`.
-
-    Sharing one iterator between workers balances uneven node durations. A pool worker
-    (`cell` None) gets its own cell in its own copy of the context (see `CallCell`).
-    """
-    if cell is None:
-        cell = CallCell()
-        current_call.set(cell)
-    for i in queue:
-        if failed:
-            return
+    def run_one(k: int, cell: CallCell) -> None:
+        i = positions[k]
         started = time.perf_counter() if record is not None else 0.0
         try:
-            results[i] = call_simple(nodes[i], args[i], superstep, run, cell,
-                                     instances[i] if instances else 0)
+            results[i] = out = call_simple(nodes[i], args[i], superstep, run, cell,
+                                           instances[i] if instances else 0)
         except NodeInterrupt as asked:
-            results[i] = asked  # the others go on: the superstep pauses once all are done
-            continue
-        except BaseException as exc:
-            failed.append(exc)
-            raise
+            results[i] = asked  # the superstep pauses once all are done
+            return
         if record is not None and (took := time.perf_counter() - started) >= _SLOW:
-            record(i, results[i], took)
+            record(i, out, took)
+
+    return run_one
+
+
+def _settle_soon(loop: asyncio.AbstractEventLoop, ended: asyncio.Future[None],
+                 failure: BaseException | None) -> None:
+    """A batch ended (in a helper thread): settle `ended` on its loop."""
+    try:
+        loop.call_soon_threadsafe(_settle, ended, failure)
+    except RuntimeError:
+        pass  # the loop is closed: nobody waits any more
+
+
+def _settle(ended: asyncio.Future[None], failure: BaseException | None) -> None:
+    if ended.done():
+        return
+    if failure is None:
+        ended.set_result(None)
+    else:
+        ended.set_exception(failure)
 
 
 async def _all_of(loop: asyncio.AbstractEventLoop,

@@ -28,13 +28,13 @@ from ..core.context import current_call
 from ..core.errors import EventLoopError
 from ..core.messages import text, use_language
 from ..core.result import NOTHING
+from .runner import PregelRunner
 from .threads import DaemonPool, background
 
 if TYPE_CHECKING:
     from ..core.result import RunResult
     from ..plan import Plan
     from .options import RunOptions
-    from .runner import PregelRunner
 
 __all__ = ["arun_plan", "loop_factory", "new_event_loop", "no_running_loop", "run_coroutine",
            "run_plan", "run_until_stopped"]
@@ -177,8 +177,6 @@ def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any] |
              value: Any = NOTHING) -> RunResult[Any]:
     """Run (or `resume`) `plan` from sync code: in this thread when it can, else on a
     private loop."""
-    from .runner import PregelRunner
-
     runner = PregelRunner(plan, options)
     try:
         if runner.runs_without_loop:
@@ -211,8 +209,6 @@ async def arun_plan(plan: Plan, options: RunOptions | None,
     free. Cancelling the caller stops it before its next superstep; the caller does not
     wait for that (nor does the shutdown of its loop: the thread is a daemon's).
     """
-    from .runner import PregelRunner
-
     runner = PregelRunner(plan, options)
     if not runner.runs_without_loop:
         return await runner.run(inputs)

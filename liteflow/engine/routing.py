@@ -14,7 +14,7 @@ from ..core.state import Overlay, State
 from ..core.suggest import did_you_mean
 from ..plan import Plan, PlanNode
 
-__all__ = ["first_active", "next_active", "skip_empty_maps"]
+__all__ = ["first_active", "next_active", "next_of", "skip_empty_maps"]
 
 
 def next_active(ran: Sequence[PlanNode], outs: Sequence[Mapping[str, Any]],
@@ -104,6 +104,31 @@ def skip_empty_maps(plan: Plan, active: set[int], staged: Mapping[str, Any],
         if (isinstance(items, Sized) and not isinstance(items, str | bytes | Mapping)
                 and len(items) == 0):
             active.discard(index)
+
+
+def next_of(node: PlanNode, out: Mapping[str, Any], staged: Mapping[str, Any],
+            values: Mapping[str, Any], arrivals: dict[int, set[int]],
+            join_sizes: Sequence[int], flow: str, plan: Plan | None = None) -> tuple[int, ...]:
+    """`next_active` of a superstep that ran `node` alone (not mapped by `each`).
+
+    A lone conditional edge (a loop's way back, an agent's router) is decided without
+    building a set; anything else goes the general way.
+    """
+    edges = node.out_edges
+    if len(edges) != 1 or edges[0].kind not in ("when", "route") or (
+            plan is not None and plan.mapped):
+        return next_active((node,), (out,), None, staged, values, arrivals, join_sizes, flow,
+                           plan)
+    edge = edges[0]
+    view = State(Overlay(staged, values)) if edge.wants_state else None
+    decision = _decide(edge.condition, out, view, edge.wants_state, flow, node.name)
+    if edge.kind == "when":
+        targets: Sequence[int] = edge.targets if decision else ()
+    else:
+        targets = _route(edge.route_map, decision, flow, node.name)
+    if len(targets) < 2:
+        return tuple(targets)
+    return tuple(sorted(set(targets)))
 
 
 def _decide(condition: Callable[..., Any] | None, out: Mapping[str, Any], view: State | None,

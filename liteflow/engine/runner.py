@@ -10,10 +10,12 @@ it runs and the keys they write, never to the size of the graph or of the state.
 from __future__ import annotations
 
 import asyncio
+import os
+import random
 import threading
 import time
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,15 +61,32 @@ from .executor import Executor, LocalExecutor, Record, StepInterrupted
 from .invoke import NodeCall, cached_call, call_simple, gather_inputs, restored_call
 from .limits import CallLimit
 from .options import RunOptions
-from .routing import first_active, next_active
+from .routing import first_active, next_active, next_of
 
 __all__ = ["PregelRunner", "default_executor"]
 
 _DEFAULT_EXECUTOR = LocalExecutor()
+_DEFAULT_OPTIONS = RunOptions()
+_RUN_IDS = random.Random()  # seeded from os.urandom; see `new_run_id`
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_RUN_IDS.seed)
 
 # What `_run_many` returns: the node of every call, their writes (in plan order), what
 # the conditions of `each` nodes see (None when there are none), and each call's instance.
 _Ran = tuple[list[PlanNode], list[dict[str, Any]], dict[int, dict[str, Any]] | None, list[int]]
+
+
+def new_run_id() -> str:
+    """A random UUID4 as 32 hex digits, like `uuid.uuid4().hex`.
+
+    The bits come from a generator of its own, seeded from `os.urandom` (again in a
+    forked child), instead of a system call per run: that call lets other threads take
+    the interpreter, and a run would wait to get it back.
+    """
+    n = _RUN_IDS.getrandbits(128)
+    n = (n & ~(0xC000 << 48)) | (0x8000 << 48)  # the RFC 4122 variant
+    n = (n & ~(0xF000 << 64)) | (4 << 76)  # version 4
+    return f"{n:032x}"
 
 
 def default_executor() -> LocalExecutor:
@@ -96,11 +115,10 @@ class PregelRunner:
 
     def __init__(self, plan: Plan, options: RunOptions | None = None) -> None:
         self.plan = plan
-        self.options = options or RunOptions()
+        self.options = options or _DEFAULT_OPTIONS
         self.executor: Executor = self.options.executor or _DEFAULT_EXECUTOR
         self.max_supersteps = self.options.max_supersteps or plan.max_supersteps
         self._node_cache: NodeCache | None = None
-        self._caches = plan.cached
         self.stopped_at: int | None = None
 
     @property
@@ -147,8 +165,9 @@ class PregelRunner:
         leave the loop's thread (the caller of `arun`, a stream consumer or the other
         nodes of a parent superstep keep running).
         """
-        with use_language(self.options.language):
-            run_id = uuid.uuid4().hex
+        language = self.options.language
+        with use_language(language) if language else nullcontext():
+            run_id = new_run_id()
             durable = None
             restored: Mapping[tuple[int, int], dict[str, Any]] = {}
             answers = None
@@ -301,7 +320,7 @@ class PregelRunner:
                     outs[i] = found
                     restored_call(ran[i], superstep, run, instances[i], found)
         cached: dict[int, str] = {}  # call → its cache key, for calls of cached nodes
-        if self._caches:
+        if self.plan.cached:
             cache = self._cache(durable)
             kept = []
             for i in todo:
@@ -412,7 +431,7 @@ class PregelRunner:
         maps = plan if plan.mapped else None  # `each` workers: an empty list is skipped
         limit = point.superstep + self.max_supersteps
         execute = self.executor.execute
-        bus = run.bus
+        listening = run.bus.active  # listeners are fixed for the run
         # Only tracing needs to hear of supersteps (metrics count them from the result).
         hooks = run.hooks if run.hooks is not None and run.hooks.tracing is not None else None
         flow = plan.name
@@ -443,51 +462,35 @@ class PregelRunner:
                                           active=[nodes[i].name for i in active],
                                           state=State(dict(values)))
             superstep += 1
-            step_started = time.perf_counter() if bus.active or durable else 0.0
+            step_started = time.perf_counter() if listening or durable else 0.0
             if hooks is not None:
                 hooks.step_started(superstep, [nodes[i].name for i in active])
 
             # 1. Calls: each active node gets only its declared inputs.
             seen: dict[int, dict[str, Any]] | None = None
             instances: list[int] | None = None
+            node = nodes[active[0]]
+            ran: Sequence[PlanNode] | None = None  # None: `node` ran alone, writing `out`
+            outs: Sequence[dict[str, Any]] = ()
             try:
-                if (len(active) == 1 and nodes[active[0]].each is None
-                        and nodes[active[0]].cache is None):
+                if len(active) == 1 and node.each is None and node.cache is None:
                     # Chains and loops: one node, one call, nothing to group.
-                    node = nodes[active[0]]
                     kwargs = gather_inputs(node, values, flow)
                     kept = restored.get((node.index, 0)) if restored else None
                     if kept is not None:
-                        ran, outs = [node], [kept]
+                        out = kept
                         restored_call(node, superstep, run, 0, kept)
                     elif inline and node.simple:
                         out = call_simple(node, kwargs, superstep, run, cell)
-                        if node.plain_next is not None:
-                            # The leanest step: merge, commit, follow the precomputed edges.
-                            staged = self._stage(((node.name, out),), values) if mergers else out
-                            if durable is not None:
-                                durable.step(superstep, (node,), (out,), values, staged,
-                                             node.plain_next, arrivals, None,
-                                             time.perf_counter() - step_started)
-                            values.update(staged)
-                            completed: tuple[int, ...] = active
-                            active = point.active = node.plain_next
-                            point.superstep = superstep
-                            if hooks is not None:
-                                hooks.step_finished(tuple(staged))
-                            if bus.active:
-                                self._step_event(run, superstep, completed, tuple(staged),
-                                                 step_started)
-                            last = completed
-                            continue
-                        ran, outs = [node], [out]
                     elif inline:  # async, or with retries or a timeout (that one on a thread)
-                        call = NodeCall(node, kwargs, superstep, run)
                         assert local is not None
-                        offload = local.offload if node.timeout is not None else None
-                        ran, outs = [node], [await call.run(offload)]
+                        out = await NodeCall(node, kwargs, superstep, run).run(
+                            local.offload if node.timeout is not None else None)
                     else:
-                        ran, outs = [node], await execute([NodeCall(node, kwargs, superstep, run)])
+                        out = (await execute([NodeCall(node, kwargs, superstep, run)]))[0]
+                    # Inputs are dropped before the barrier: a committed list that nobody
+                    # holds any more then grows in place there (see `core.merge`).
+                    del kwargs
                 else:
                     ran, outs, seen, instances = await self._run_many(
                         active, values, superstep, run, cell if blocking else None, durable,
@@ -495,7 +498,7 @@ class PregelRunner:
             except NodeInterrupt as asked:  # a lone node asked a person
                 if durable is None:
                     raise  # a subflow's question: the parent run pauses
-                point.interrupts = durable.interrupts(superstep, [(nodes[active[0]], asked)])
+                point.interrupts = durable.interrupts(superstep, [(node, asked)])
                 return
             except Paused as paused:
                 if durable is None:
@@ -504,28 +507,38 @@ class PregelRunner:
                     durable.pending(superstep, done_node, instance, out)
                 point.interrupts = durable.interrupts(superstep, paused.asked)
                 return
-            restored = {}
+            if restored:
+                restored = {}
 
             # 2. Barrier: merge every write in plan order into a staging dict.
-            staged = self._stage(zip([n.name for n in ran], outs, strict=True), values)
-
             # 3. Messages: which nodes run next (conditions see the merged state).
-            active = next_active(ran, outs, seen, staged, values, arrivals, join_sizes, flow,
-                                 maps)
+            if ran is None:
+                staged = self._stage(((node.name, out),), values) if mergers else out
+                nxt = node.plain_next
+                if nxt is None:
+                    nxt = next_of(node, out, staged, values, arrivals, join_sizes, flow, maps)
+                elif maps is not None and nxt:
+                    nxt = next_active((node,), (out,), None, staged, values, arrivals,
+                                      join_sizes, flow, maps)
+            else:
+                staged = self._stage(zip([n.name for n in ran], outs, strict=True), values)
+                nxt = next_active(ran, outs, seen, staged, values, arrivals, join_sizes, flow,
+                                  maps)
 
             # 4. Commit: durably first (when checkpointed), then only the written keys.
             if durable is not None:
-                durable.step(superstep, ran, outs, values, staged, active, arrivals, instances,
+                if ran is None:
+                    ran, outs = (node,), (out,)
+                durable.step(superstep, ran, outs, values, staged, nxt, arrivals, instances,
                              time.perf_counter() - step_started)
             values.update(staged)
-            completed = point.active
-            point.active = active
+            last = active
+            active = point.active = nxt
             point.superstep = superstep
-            last = completed
             if hooks is not None:
                 hooks.step_finished(tuple(staged))
-            if bus.active:
-                self._step_event(run, superstep, completed, tuple(staged), step_started)
+            if listening:
+                self._step_event(run, superstep, last, tuple(staged), step_started)
 
     def _breakpoints(self) -> Breakpoints | None:
         options = self.options

@@ -331,6 +331,30 @@ def test_a_superstep_costs_o_new_items_not_o_history() -> None:
     assert len(set(ids)) == 1
 
 
+def test_a_node_that_reads_the_history_without_keeping_it_costs_no_copy() -> None:
+    ids: list[int] = []
+    seen: list[int] = []
+
+    @node
+    def grow(i: int, log: list[int]) -> LogOut:
+        seen.append(len(log))  # reads the whole history, keeps nothing of it
+        return {"i": i + 1, "log": [i]}
+
+    def again(out: Mapping[str, Any], state: Mapping[str, Any]) -> bool:
+        ids.append(id(state["log"]))
+        return bool(out["i"] < 200)
+
+    @flow(max_supersteps=300)
+    def looping(i: int, log: list[int]) -> Final:
+        START >> grow
+        grow >> grow.when(again)
+
+    result = looping.run(i=0, log=list(range(10_000)))
+    assert result.final_state["log"] == [*range(10_000), *range(200)]
+    assert seen == list(range(10_000, 10_200))
+    assert len(set(ids[1:])) == 1  # after the first append (the caller's list), no copy
+
+
 def test_a_superstep_copies_the_history_while_a_reader_holds_it() -> None:
     kept: list[list[int]] = []
 

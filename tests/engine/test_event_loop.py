@@ -306,3 +306,76 @@ def test_wide_sync_flows_nested_in_pool_workers_do_not_wait_on_a_busy_pool() -> 
     assert box["out"]["seen"] == [
         "+".join(str(10 * (10 * i + m) + j) for m in range(3) for j in range(3))
         for i in range(3)]
+
+
+def _sleepers(seconds: float, count: int) -> Any:
+    def make(i: int) -> Any:
+        def branch(seed: int) -> Seen:
+            time.sleep(seconds)
+            return {"seen": [f"{i}@{threading.get_ident()}"]}
+
+        branch.__name__ = f"眠{i}"
+        return node(branch)
+
+    return _fan_of([make(i) for i in range(count)])
+
+
+def test_sync_branches_that_block_still_overlap() -> None:
+    """Trivial branches run on the calling thread, but two blocked in I/O for 0.2 s each
+    take ~0.2 s, not 0.4 s: a helper joins while a call waits to start."""
+    fan = _sleepers(0.2, 2)
+    for _ in range(3):  # also once the helpers are warm
+        started = time.perf_counter()
+        seen = fan.run(seed=0).output["seen"]
+        elapsed = time.perf_counter() - started
+        assert [s.split("@")[0] for s in seen] == ["0", "1"]
+        assert len({s.split("@")[1] for s in seen}) == 2, "both ran on one thread"
+        assert elapsed < 0.35, f"the branches ran one after another ({elapsed:.2f}s)"
+
+
+def test_blocking_sync_branches_overlap_under_arun_too() -> None:
+    """On an event loop the sync branches leave its thread and still overlap."""
+    fan = _sleepers(0.2, 3)
+    ticks: list[float] = []
+
+    async def main() -> list[str]:
+        async def tick() -> None:
+            while True:
+                ticks.append(time.perf_counter())
+                await asyncio.sleep(0.02)
+
+        ticker = asyncio.create_task(tick())
+        try:
+            result = await fan.arun(seed=0)
+        finally:
+            ticker.cancel()
+        seen: list[str] = result.output["seen"]
+        return seen
+
+    started = time.perf_counter()
+    seen = asyncio.run(main())
+    assert time.perf_counter() - started < 0.5
+    assert [s.split("@")[0] for s in seen] == ["0", "1", "2"]
+    assert threading.get_ident() not in {int(s.split("@")[1]) for s in seen}
+    assert len(ticks) >= 5, "the caller's loop was blocked"
+
+
+def test_many_small_fan_outs_in_a_row_stay_correct() -> None:
+    """Back-to-back runs hand helpers batches that are already done: nothing is lost,
+    duplicated or run twice."""
+    calls: list[int] = []
+    lock = threading.Lock()
+
+    def make(i: int) -> Any:
+        def branch(seed: int) -> Seen:
+            with lock:
+                calls.append(i)
+            return {"seen": [f"{seed}:{i}"]}
+
+        branch.__name__ = f"小{i}"
+        return node(branch)
+
+    fan = _fan_of([make(i) for i in range(10)])
+    for run in range(300):
+        assert fan.run(seed=run).output["seen"] == [f"{run}:{i}" for i in range(10)]
+    assert sorted(calls) == sorted(list(range(10)) * 300)
