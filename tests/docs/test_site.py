@@ -30,7 +30,7 @@ def test_unshare_really_removes_the_network() -> None:
 def test_build_is_strict_and_offline_in_both_languages(site: BuiltSite) -> None:
     assert "WARNING" not in site.log, site.log
     for page in ("index.html", "concepts/index.html", "reference/index.html",
-                 "roadmap/index.html"):
+                 "observability/index.html"):
         assert (site.path / page).is_file(), page
         assert (site.path / "en" / page).is_file(), f"en/{page}"
 
