@@ -163,8 +163,11 @@ class Crew:
         new thread."""
         with self._lock:
             self._queue.append(batch)
-            if self._coming:
-                return  # it takes this turn after the ones before it (usually finished)
+            # Each helper on its way takes one turn: a turn beyond them gets its own helper,
+            # or batches running at once (a subflow's beside its parent's) would wait for
+            # each other's calls.
+            if self._coming >= len(self._queue):
+                return
             self._coming += 1
             wake = self._idle.pop() if self._idle else None
         if wake is not None:

@@ -366,3 +366,34 @@ def test_results_and_merge_order_are_those_of_the_unlimited_run(data: st.DataObj
     assert limited.final_state.to_dict() == unlimited.final_state.to_dict()
     assert asyncio.run(target.with_options(max_concurrency=limit).arun(x=1)).output \
         == unlimited.output
+
+
+def test_batches_running_at_once_each_get_helpers_after_earlier_runs() -> None:
+    """Helpers parked by earlier runs are woken for every batch that calls them in: a
+    subflow's sync calls and its parent's never wait for each other's."""
+    warm = Overlap()
+    first, second = _worker(0, warm, False, 0.05), _worker(1, warm, False, 0.05)
+
+    @flow(output=记录)
+    def 预热(x: int) -> None:
+        START >> [first, second]
+
+    for _ in range(3):
+        预热.run(x=1)  # leaves idle helpers behind
+    meter = Overlap()
+    inner = [_worker(i, meter, False, 0.1) for i in range(3)]
+
+    @flow(output=记录)
+    def 子流程(x: int) -> None:
+        START >> inner
+
+    beside = [_worker(8, meter, False, 0.1), _worker(9, meter, False, 0.1)]
+
+    @flow(output=记录)
+    def 父流程(x: int) -> None:
+        START >> [子流程, *beside]
+
+    for _ in range(3):
+        meter.peak = 0
+        assert 父流程.run(x=1).output == {"out": [0, 1, 2, 8, 9]}
+        assert meter.peak == 5
