@@ -117,6 +117,11 @@ class Batch:
         if self.failure is not None:
             raise self.failure
 
+    def waiting(self) -> bool:
+        """Whether calls are left to hand out (read without the lock: once false, it
+        stays false)."""
+        return not self.stopped and self._next < self.count
+
     def stop(self) -> None:
         """Hand out nothing more (the caller gave up: a failure elsewhere, cancelled)."""
         with self._lock:
@@ -162,11 +167,17 @@ class Crew:
         """Call one helper in to `batch`: a waking one takes it, else an idle one or a
         new thread."""
         with self._lock:
-            self._queue.append(batch)
+            queue = self._queue
+            # A turn whose batch has nothing left to hand out needs no helper: trivial
+            # calls are all done before the helper called in for them arrives, and
+            # counting such turns would wake one more helper for every run.
+            while queue and not queue[-1].waiting():
+                queue.pop()
+            queue.append(batch)
             # Each helper on its way takes one turn: a turn beyond them gets its own helper,
             # or batches running at once (a subflow's beside its parent's) would wait for
             # each other's calls.
-            if self._coming >= len(self._queue):
+            if self._coming >= len(queue):
                 return
             self._coming += 1
             wake = self._idle.pop() if self._idle else None

@@ -397,3 +397,42 @@ def test_batches_running_at_once_each_get_helpers_after_earlier_runs() -> None:
         meter.peak = 0
         assert 父流程.run(x=1).output == {"out": [0, 1, 2, 8, 9]}
         assert meter.peak == 5
+
+
+class Part(TypedDict):
+    parts: Annotated[list[int], UpdateStrategy.APPEND]
+
+
+def test_trivial_wide_supersteps_wake_few_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Calls that never block are all done before a helper called in for them arrives:
+    a run of trivial branches after another must not call in one more helper each time
+    (each wake-up costs the run a thread hop and the machine a busy core)."""
+    from liteflow.engine import workers
+
+    turns = 0
+    helped = workers.Batch.help
+
+    def counted(batch: workers.Batch, cell: Any) -> None:
+        nonlocal turns
+        turns += 1
+        helped(batch, cell)
+
+    monkeypatch.setattr(workers.Batch, "help", counted)
+
+    def branch(i: int) -> Any:
+        def part(x: int) -> Part:
+            return {"parts": [x + i]}
+
+        part.__name__ = part.__qualname__ = f"分支{i}"
+        return node(part)
+
+    branches = [branch(i) for i in range(5)]
+
+    @flow(output=Part)
+    def 扇出(x: int) -> None:
+        START >> branches
+
+    runs = 1000
+    for _ in range(runs):
+        assert 扇出.run(x=1).output == {"parts": [1, 2, 3, 4, 5]}
+    assert turns < runs // 4, f"{turns} helper turns for {runs} runs"
