@@ -243,7 +243,33 @@ class Plan:
     # The `each` workers (a map over an empty list is skipped: it runs nothing).
     mapped: frozenset[int] = frozenset()
     _fingerprint: str | None = field(default=None, init=False, compare=False, repr=False)
-    _all_simple: bool | None = field(default=None, init=False, compare=False, repr=False)
+    # Derived once from the fields above (see `__post_init__`), for the runner's hot path.
+    _all_simple: bool = field(default=False, init=False, compare=False, repr=False)
+    _cached: bool = field(default=False, init=False, compare=False, repr=False)
+    #: How many parents each join waits for, by join index.
+    join_sizes: tuple[int, ...] = field(default=(), init=False, compare=False, repr=False)
+    #: By node index: whether none of the node's writes can need a merger, so that a
+    #: superstep it runs alone commits its outputs as they are.
+    plain_writers: tuple[bool, ...] = field(default=(), init=False, compare=False,
+                                             repr=False)
+    #: The flow's inputs by key.
+    inputs_by_key: Mapping[str, PlanInput] = field(default_factory=dict, init=False,
+                                                   compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        nodes = self.nodes
+        mergers = self.mergers
+        derived = {
+            "_all_simple": all(node.simple for node in nodes),
+            "_cached": any(node.cache is not None for node in nodes),
+            "join_sizes": tuple(len(group.parents) for group in self.joins),
+            "inputs_by_key": {i.key: i for i in self.inputs},
+            "plain_writers": tuple(
+                not node.open_outputs and not any(key in mergers for key in node.outputs)
+                for node in nodes),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     def node(self, name: str) -> PlanNode:
         return self.nodes[self.index[name]]
@@ -264,16 +290,12 @@ class Plan:
     def all_simple(self) -> bool:
         """Whether every node is a simple sync node (no async, retry, timeout or subflow):
         such a plan runs to completion without an event loop."""
-        found = self._all_simple
-        if found is None:
-            found = all(node.simple for node in self.nodes)
-            object.__setattr__(self, "_all_simple", found)
-        return found
+        return self._all_simple
 
     @property
     def cached(self) -> bool:
         """Whether some node caches its outputs (`@node(cache=...)`)."""
-        return any(node.cache is not None for node in self.nodes)
+        return self._cached
 
     @property
     def node_names(self) -> tuple[str, ...]:

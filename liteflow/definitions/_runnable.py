@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Iterator, Mapping, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypeVar
 
 from ..core.events import Event, EventListener
@@ -35,6 +36,19 @@ __all__ = ["Drawable", "Runnable"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+_engine_loop: ModuleType | None = None
+
+
+def _engine() -> ModuleType:
+    """`engine.loop`, imported by the first run (declaring a flow loads no engine); an
+    `import` statement in `run` would cost a small flow's run a few percent."""
+    global _engine_loop
+    if _engine_loop is None:
+        from ..engine import loop
+
+        _engine_loop = loop
+    return _engine_loop
 
 
 class Drawable(ABC):
@@ -144,17 +158,16 @@ class Runnable(Drawable, Generic[P, R]):
 
     def run(self, *args: P.args, **kwargs: P.kwargs) -> RunResult[R]:
         """Run to completion (sync). Inside an event loop use `await ….arun(...)`."""
-        from ..engine.loop import no_running_loop, run_plan
-
-        no_running_loop(self.name, "run", "arun")
-        return self._result(run_plan(self.plan, self._options, self._inputs(args, kwargs)))
+        engine = _engine_loop or _engine()
+        engine.no_running_loop(self.name, "run", "arun")
+        return self._result(engine.run_plan(self.plan, self._options,
+                                            self._inputs(args, kwargs)))
 
     async def arun(self, *args: P.args, **kwargs: P.kwargs) -> RunResult[R]:
         """Run to completion."""
-        from ..engine.loop import arun_plan
-
         inputs = self._inputs(args, kwargs)
-        return self._result(await arun_plan(self.plan, self._options, inputs))
+        engine = _engine_loop or _engine()
+        return self._result(await engine.arun_plan(self.plan, self._options, inputs))
 
     def stream(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[Event]:
         """Yield the run's events as they happen (one `SuperStepEvent` per superstep);

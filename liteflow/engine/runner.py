@@ -67,6 +67,7 @@ __all__ = ["PregelRunner", "default_executor"]
 
 _DEFAULT_EXECUTOR = LocalExecutor()
 _DEFAULT_OPTIONS = RunOptions()
+_NO_LANGUAGE = nullcontext()  # reusable: it holds nothing
 _RUN_IDS = random.Random()  # seeded from os.urandom; see `new_run_id`
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_RUN_IDS.seed)
@@ -83,10 +84,12 @@ def new_run_id() -> str:
     forked child), instead of a system call per run: that call lets other threads take
     the interpreter, and a run would wait to get it back.
     """
-    n = _RUN_IDS.getrandbits(128)
-    n = (n & ~(0xC000 << 48)) | (0x8000 << 48)  # the RFC 4122 variant
-    n = (n & ~(0xF000 << 64)) | (4 << 76)  # version 4
-    return f"{n:032x}"
+    return f"{(_RUN_IDS.getrandbits(128) & _UUID_KEEP) | _UUID_SET:032x}"
+
+
+# The RFC 4122 variant bits and version 4, set over 128 random bits.
+_UUID_KEEP = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID_SET = (0x8000 << 48) | (4 << 76)
 
 
 def default_executor() -> LocalExecutor:
@@ -166,7 +169,7 @@ class PregelRunner:
         nodes of a parent superstep keep running).
         """
         language = self.options.language
-        with use_language(language) if language else nullcontext():
+        with use_language(language) if language else _NO_LANGUAGE:
             run_id = new_run_id()
             durable = None
             restored: Mapping[tuple[int, int], dict[str, Any]] = {}
@@ -310,6 +313,10 @@ class PregelRunner:
                 ran += [node] * (len(args) - first)
                 instances += range(len(args) - first)
                 mapped.append((node, first, len(args)))
+        record: Record | None = None
+        if durable is not None:
+            def record(i: int, out: dict[str, Any], duration: float) -> None:
+                durable.pending(superstep, ran[i], instances[i], out, duration)
         todo: Sequence[int] = range(len(ran))
         outs: list[dict[str, Any]] = [{}] * len(ran)
         if restored:
@@ -336,10 +343,6 @@ class PregelRunner:
                     del cached[i]
                     cached_call(ran[i], superstep, run, hit)
             todo = kept
-        record: Record | None = None
-        if durable is not None:
-            def record(i: int, out: dict[str, Any], duration: float) -> None:
-                durable.pending(superstep, ran[i], instances[i], out, duration)
         try:
             done = await self._execute(todo, ran, args, instances, mapped, superstep, run,
                                        blocking, record)
@@ -353,6 +356,8 @@ class PregelRunner:
                 elif result is not None:
                     finished.append((ran[i], instances[i], result))
             raise Paused(asked, finished) from None
+        if len(done) == len(ran) and not (cached or mapped):
+            return ran, done, None, instances  # the usual superstep: every call ran
         for i, out in zip(todo, done, strict=True):
             outs[i] = out
         if cached:
@@ -386,9 +391,13 @@ class PregelRunner:
         """Run calls `todo` of a superstep on the executor; their outputs, in order."""
         if not todo:
             return []
-        some = [ran[i] for i in todo]
-        some_args = [args[i] for i in todo]
-        some_instances = [instances[i] for i in todo] if mapped else None
+        if len(todo) == len(ran):  # all of them (`todo` is ascending)
+            some, some_args = ran, args
+            some_instances = instances if mapped else None
+        else:
+            some = [ran[i] for i in todo]
+            some_args = [args[i] for i in todo]
+            some_instances = [instances[i] for i in todo] if mapped else None
         executor = self.executor
         if blocking is not None:
             assert isinstance(executor, LocalExecutor)
@@ -427,7 +436,8 @@ class PregelRunner:
         plan = self.plan
         nodes = plan.nodes
         mergers = plan.mergers
-        join_sizes = [len(group.parents) for group in plan.joins]
+        join_sizes = plan.join_sizes
+        plain_writers = plan.plain_writers
         maps = plan if plan.mapped else None  # `each` workers: an empty list is skipped
         limit = point.superstep + self.max_supersteps
         execute = self.executor.execute
@@ -513,7 +523,10 @@ class PregelRunner:
             # 2. Barrier: merge every write in plan order into a staging dict.
             # 3. Messages: which nodes run next (conditions see the merged state).
             if ran is None:
-                staged = self._stage(((node.name, out),), values) if mergers else out
+                if mergers and not plain_writers[node.index]:
+                    staged = self._stage(((node.name, out),), values)
+                else:
+                    staged = out
                 nxt = node.plain_next
                 if nxt is None:
                     nxt = next_of(node, out, staged, values, arrivals, join_sizes, flow, maps)
@@ -625,7 +638,7 @@ def prepare_inputs(plan: Plan, inputs: Mapping[str, Any],
     `stored`: a thread's state before a new turn; an input it already holds may be left out
     (it keeps its value).
     """
-    declared = {i.key: i for i in plan.inputs}
+    declared = plan.inputs_by_key
     values: dict[str, Any] = {}
     for key, value in inputs.items():
         spec = declared.get(key)

@@ -70,13 +70,19 @@ class Batch:
         """Run calls until none is left or one failed (never raises for a call)."""
         lock = self._lock
         run_one = self.run_one
+        finished = False  # a call of this thread's ended since it last held the lock
         while True:
             with lock:
                 i = self._next
                 if self.stopped or i >= self.count or run_one is None:
-                    return
+                    if not finished:
+                        return
+                    self._running -= 1
+                    notify = self._ended()
+                    break
                 self._next = i + 1
-                self._running += 1
+                if not finished:  # else the call ended makes room for this one
+                    self._running += 1
                 # One more helper while calls wait to start and none is on its way.
                 more = (not self.helping and i + 1 < self.count
                         and self.workers < self.limit)
@@ -87,9 +93,11 @@ class Batch:
             try:
                 run_one(i, cell)
             except BaseException as exc:  # the batch's failure, raised by its caller
-                self._finished(exc)
+                self._failed(exc)
                 return
-            self._finished(None)
+            finished = True
+        if notify is not None:
+            notify(self.failure)
 
     def help(self, cell: CallCell) -> None:
         """A helper's turn (in a copy of the caller's context)."""
@@ -128,23 +136,30 @@ class Batch:
             self.stopped = True
         self.run_one = None
 
-    def _finished(self, error: BaseException | None) -> None:
-        notify: Notify | None = None
+    def _failed(self, error: BaseException) -> None:
+        """A call of this thread's raised: the first failure stops the hand-out."""
         with self._lock:
             self._running -= 1
-            if error is not None and self.failure is None:
+            first = self.failure is None
+            if first:
                 self.failure = error
                 self.stopped = True
-                if self._notify is not None:
-                    notify, self._notify = self._notify, None
-            if not self._running and (self.stopped or self._next >= self.count):
-                if self._waiter is not None:
-                    self._waiter.release()
-                    self._waiter = None
-                if self._notify is not None:
-                    notify, self._notify = self._notify, None
+            notify = self._ended()
+            if first and self._notify is not None:  # told at once, not once all ended
+                notify, self._notify = self._notify, None
         if notify is not None:
             notify(self.failure)
+
+    def _ended(self) -> Notify | None:
+        """Under the lock, once a call ended: if it was the last, release a caller waiting
+        in `join`, and return the `notify` to call (outside the lock)."""
+        if self._running or not (self.stopped or self._next >= self.count):
+            return None
+        if self._waiter is not None:
+            self._waiter.release()
+            self._waiter = None
+        notify, self._notify = self._notify, None
+        return notify
 
 
 def _urgent(failure: BaseException | None) -> bool:
