@@ -12,7 +12,7 @@ from ..core.result import RunResult
 from ..core.state import State
 from ..plan import Compiled, Plan
 from .executor import Executor
-from .loop import no_running_loop, run_coroutine
+from .loop import ctrl_c_stopped, no_running_loop, run_coroutine
 from .options import RunOptions
 from .runner import PregelRunner
 
@@ -48,6 +48,7 @@ class ExecutionEngine(ABC):
                                   max_supersteps=max_supersteps, on_event=on_event,
                                   language=language)
         self.result: RunResult[Any] | None = None
+        self._runner: PregelRunner | None = None  # of the last run, for a Ctrl-C's message
 
     @property
     def plan(self) -> Plan:
@@ -61,12 +62,19 @@ class ExecutionEngine(ABC):
     def execute(self) -> State:
         """Run synchronously. Inside an event loop use `await engine.execute_async()`."""
         no_running_loop(type(self).__name__, "execute", "execute_async")
-        return run_coroutine(self.execute_async())
+        try:
+            return run_coroutine(self.execute_async())
+        except KeyboardInterrupt as stop:
+            if self._runner is None:
+                raise  # no run had started
+            # As `flow.run()` says it: which flow stopped in which superstep.
+            raise ctrl_c_stopped(self._runner).with_traceback(stop.__traceback__) from None
 
     async def run_plan(self, state: Mapping[str, Any] | None = None) -> RunResult[Any]:
         """One run of the plan on liteflow's runner (kept as `self.result`)."""
         inputs = self.initial_state if state is None else state
-        self.result = await PregelRunner(self.plan, self.options).run(inputs)
+        runner = self._runner = PregelRunner(self.plan, self.options)
+        self.result = await runner.run(inputs)
         return self.result
 
 

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from ..plan import Plan
     from .options import RunOptions
 
-__all__ = ["arun_plan", "loop_factory", "new_event_loop", "no_running_loop", "run_coroutine",
-           "run_plan", "run_until_stopped"]
+__all__ = ["arun_plan", "ctrl_c_stopped", "loop_factory", "new_event_loop", "no_running_loop",
+           "run_coroutine", "run_plan", "run_until_stopped"]
 
 T = TypeVar("T")
 
@@ -187,10 +187,10 @@ def run_plan(plan: Plan, options: RunOptions | None, inputs: Mapping[str, Any] |
                                         exclusive=True))
     except KeyboardInterrupt as stop:
         # `except KeyboardInterrupt` keeps working; the message says what stopped where.
-        raise _stopped(runner).with_traceback(stop.__traceback__) from None
+        raise ctrl_c_stopped(runner).with_traceback(stop.__traceback__) from None
 
 
-def _stopped(runner: PregelRunner) -> KeyboardInterrupt:
+def ctrl_c_stopped(runner: PregelRunner) -> KeyboardInterrupt:
     """The `KeyboardInterrupt` of a sync run stopped by Ctrl-C, naming flow and superstep
     (a subflow's run nested in a node is named by its parent)."""
     with use_language(runner.options.language):

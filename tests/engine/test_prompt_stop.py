@@ -540,3 +540,32 @@ def test_a_timed_out_run_is_not_waited_for_in_this_process(
     finally:
         release.set()
         timer.cancel()
+
+
+def test_ctrl_c_stops_a_builder_graph_and_says_where(tmp_path: Path) -> None:
+    """`PregelEngine(graph).execute()` stops as `flow.run()` does, with the same message
+    naming the graph and the superstep."""
+    path = tmp_path / "graph_script.py"
+    path.write_text(textwrap.dedent('''
+        import time
+        from liteflow.definitions import Edge, Graph, Node
+        from liteflow.engine import PregelEngine
+
+        def slow(state):
+            print("started", flush=True)
+            time.sleep(30)
+            return {"b": 1}
+
+        graph = Graph("构建图", [Node("准备", lambda s: {"a": 1}), Node("阻塞", slow),
+                                 Node("旁边", lambda s: {"c": 2})],
+                      [Edge("准备", "阻塞"), Edge("准备", "旁边")], "准备")
+        PregelEngine(graph, {"x": 0}).execute()
+    '''), encoding="utf-8")
+    script = _Process(str(path))
+    seconds, err = script.interrupt()
+    assert seconds < PROMPT, err
+    assert script.proc.returncode == -signal.SIGINT, err
+    assert err.count("Traceback") == 1, err
+    assert err.splitlines()[-1] == (
+        "KeyboardInterrupt: Ctrl-C stopped flow 构建图 in superstep 2: nothing of that "
+        "superstep was applied")
