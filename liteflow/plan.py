@@ -257,16 +257,19 @@ class Plan:
                                                    compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        nodes = self.nodes
         mergers = self.mergers
+        simple, cached, plain = True, False, []
+        for node in self.nodes:  # one pass: compiling a long chain should not notice
+            simple = simple and node.simple
+            cached = cached or node.cache is not None
+            plain.append(not node.open_outputs
+                         and (not mergers or mergers.keys().isdisjoint(node.outputs)))
         derived = {
-            "_all_simple": all(node.simple for node in nodes),
-            "_cached": any(node.cache is not None for node in nodes),
+            "_all_simple": simple,
+            "_cached": cached,
+            "plain_writers": tuple(plain),
             "join_sizes": tuple(len(group.parents) for group in self.joins),
             "inputs_by_key": {i.key: i for i in self.inputs},
-            "plain_writers": tuple(
-                not node.open_outputs and not any(key in mergers for key in node.outputs)
-                for node in nodes),
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)
