@@ -159,10 +159,15 @@ def _check_reads(ctx: CompileContext, edge: EdgeDecl, node: str) -> None:
 def _check_returns(ctx: CompileContext, edge: EdgeDecl) -> None:
     assert edge.condition is not None
     keys = [key for key, _ in edge.route_map]
-    node = edge.sources[0].name if edge.sources else "START"
     for value in returned_strings(edge.condition):
-        if value not in keys:
-            ctx.report_at_edge("LF201", "check.unknown_route_key", edge, node=node, key=value,
+        if value in keys:
+            continue
+        if edge.sources:
+            ctx.report_at_edge("LF201", "check.unknown_route_key", edge,
+                               node=edge.sources[0].name, key=value, options=", ".join(keys),
+                               hint=suggestion(value, keys))
+        else:  # a conditional entry
+            ctx.report_at_edge("LF201", "check.unknown_entry_route_key", edge, key=value,
                                options=", ".join(keys), hint=suggestion(value, keys))
 
 

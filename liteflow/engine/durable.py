@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.context import NodeInterrupt, RunInfo, interrupt_id
+from ..core.deep_typecheck import contains_typeddict, find_mismatch
 from ..core.errors import (
     AmbiguousResumeError,
     CheckpointError,
@@ -280,12 +281,20 @@ class Durable:
         if expect is None:
             return answer
         ok, fixed = _fits(expect, answer)
-        if not ok:
-            raise ResumeValueError(thread=self.thread_id, flow=self.plan.name,
-                                   node=self.plan.node_names[asked.node],
-                                   interrupt=asked.interrupt_id, expected=describe_type(expect),
-                                   actual=describe_value(answer))
-        return fixed
+        if ok:
+            return fixed
+        names = {"thread": self.thread_id, "flow": self.plan.name,
+                 "node": self.plan.node_names[asked.node], "interrupt": asked.interrupt_id}
+        # A TypedDict answer: name the wrong field, as the node boundaries do.
+        found = find_mismatch(expect, answer, "answer") if contains_typeddict(expect) else None
+        if found is None or found.path == "answer":
+            raise ResumeValueError(expected=describe_type(expect), actual=describe_value(answer),
+                                   **names)
+        if found.missing:
+            raise ResumeValueError("checkpoint.resume_value_field_missing", path=found.path,
+                                   expected=found.expected, **names)
+        raise ResumeValueError("checkpoint.resume_value_field", path=found.path,
+                               expected=found.expected, actual=found.actual, **names)
 
     def interrupts(self, superstep: int, asked: Sequence[tuple[PlanNode, NodeInterrupt]]
                    ) -> tuple[Interrupt, ...]:

@@ -4,7 +4,9 @@ Node ids are generated (`n0`, `j0`, `lf_start`, `lf_end`) and names travel only 
 so any name (Chinese, spaces, quotes) is safe. Edge kinds: `plain`, `when`, `route`,
 `join` (parent → barrier → target) and `each` (into a mapped node); the page draws each
 kind distinctly. Without the module (read-only), the stored shape still gives every
-node, its kind and the wiring (no START and no labels).
+node, its kind and the wiring: START leads to the conditional entries and to every node
+no edge leads to (an entry that is also a loop's target shows no START edge), and edges
+carry no labels.
 """
 
 from __future__ import annotations
@@ -107,16 +109,20 @@ def graph_from_shape(shape: str) -> dict[str, Any]:
                    each=each_of.get(name)) for name, _kind in names]
     edges = []
     barriers: dict[str, str] = {}  # join target → its barrier (one per join group)
+    led_to: set[str] = set()  # nodes some edge leads to
     for line in shape.splitlines():
         if not line.startswith("edge "):
             continue
         body, _, kind = line[5:].rpartition(" (")
         kind = kind.rstrip(")")
         source, _, targets = body.partition(" >> ")
-        if source not in ids:
+        if source != "START" and source not in ids:
             continue
         for target in (t for t in targets.split(",") if t in ids):
-            if kind == "join":
+            led_to.add(target)
+            if source == "START":  # a conditional entry
+                edges.append(_edge(START, ids[target], "each" if target in each_of else kind))
+            elif kind == "join":
                 barrier = barriers.get(target)
                 if barrier is None:
                     barrier = barriers[target] = f"j{len(barriers)}"
@@ -126,4 +132,9 @@ def graph_from_shape(shape: str) -> dict[str, Any]:
             else:
                 edges.append(_edge(ids[source], ids[target],
                                    "each" if target in each_of else kind))
-    return {"nodes": nodes, "edges": edges}
+    # The shape lists no plain entries: a node nothing leads to can only be one.
+    entries = [_edge(START, ids[name], "each" if name in each_of else "plain")
+               for name, _kind in names if name not in led_to]
+    if entries or any(e["source"] == START for e in edges):
+        nodes.insert(0, _node(START, "START", "start"))
+    return {"nodes": nodes, "edges": [*entries, *edges]}

@@ -241,6 +241,10 @@ def test_entry_selector_keys_and_reads_are_checked() -> None:
 
     found = {(d.code, d.fields.get("key")) for d in 拼错.diagnostics}
     assert ("LF201", "chta") in found and ("LF101", "questoin") in found
+    (key,) = [d for d in 拼错.diagnostics if d.code == "LF201"]
+    assert key.message("en").startswith(
+        "flow '拼错': the route selector at START can return 'chta'")
+    assert "START 处的 route 选择器" in key.message("zh") and "节点" not in key.message("zh")
     (read,) = [d for d in 拼错.diagnostics if d.code == "LF101"]
     assert "question" in read.message("en") and "START" in read.message("en")
     assert read.message("zh") != read.message("en")

@@ -517,8 +517,14 @@ def test_a_resume_value_is_checked_field_by_field() -> None:
 
     app = 审阅.with_options(checkpointer=MemoryCheckpointer(), thread_id="t")
     assert app.run(draft="稿").status == "interrupted"
-    with pytest.raises(ResumeValueError):
+    with pytest.raises(ResumeValueError) as wrong:
         app.resume({"approved": True, "comment": "好", "reviewer": {"name": 1}})
+    assert "field answer.reviewer.name should be str, got int 1; nothing was stored" \
+        in wrong.value.render("en")
+    assert "字段 answer.reviewer.name 应为 str" in wrong.value.render("zh")
+    with pytest.raises(ResumeValueError) as missing:
+        app.resume({"approved": True, "comment": "好"})
+    assert "the required field answer.reviewer (作者) is missing" in missing.value.render("en")
     done = app.resume({"approved": True, "comment": "好", "reviewer": {"name": "乙"}})
     assert done.output["reviewer"] == {"name": "乙"}
 

@@ -191,7 +191,11 @@ def test_read_only_mode_browses_and_refuses_changes(make_server: Any, db_url: st
     assert readonly.get("/api/flows") == []
     detail = readonly.get(f"/api/threads/{q('只读')}")
     # Without the module, the graph comes from the thread's stored shape.
-    assert [n["name"] for n in detail["graph"]["nodes"]] == ["加一", "再加一"]
+    graph = detail["graph"]
+    assert [n["name"] for n in graph["nodes"]] == ["START", "加一", "再加一"]
+    names = {n["id"]: n["name"] for n in graph["nodes"]}
+    assert [(names[e["source"]], names[e["target"]]) for e in graph["edges"]] == [
+        ("START", "加一"), ("加一", "再加一")]
     assert detail["node_states"] == {"加一": "done", "再加一": "done"}
     for path, body in ((f"/api/flows/{q('计数流程')}/runs", {"inputs": {"n": 1}}),
                        (f"/api/threads/{q('只读')}/resume", {}),

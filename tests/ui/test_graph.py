@@ -98,8 +98,21 @@ def test_each_kind_of_edge_is_marked_for_drawing() -> None:
 def test_the_stored_shape_gives_the_same_nodes_and_wiring() -> None:
     plan = 全部种类.plan
     from_shape = graph_from_shape(shape_of(plan))
-    assert [n["name"] for n in from_shape["nodes"] if n["kind"] != "join"] == list(
-        plan.node_names)
-    # The shape keeps no entries, END or labels; everything else is the same.
-    declared = {p for p in _pairs(graph_from_plan(plan)) if "START" not in p and "END" not in p}
+    assert [n["name"] for n in from_shape["nodes"] if n["kind"] not in ("join", "start")] \
+        == list(plan.node_names)
+    # The shape keeps no END and no labels; its entries are the nodes nothing leads to.
+    declared = {p for p in _pairs(graph_from_plan(plan)) if "END" not in p}
     assert _pairs(from_shape) == declared
+    assert ("START", "写作", "plain") in declared
+
+
+@flow
+def 条件入口(topic: str) -> None:
+    START >> 写作.when(lambda inputs: bool(inputs["topic"]))
+    START >> 列出.when(lambda inputs: not inputs["topic"])
+
+
+def test_the_stored_shape_shows_conditional_entries() -> None:
+    pairs = _pairs(graph_from_shape(shape_of(条件入口.plan)))
+    assert pairs == {("START", "写作", "when"), ("START", "列出", "when")}
+    assert pairs == _pairs(graph_from_plan(条件入口.plan))

@@ -137,6 +137,18 @@ MESSAGES: dict[str, Msg] = {
         en="interrupt {interrupt} of node {node} in thread {thread} expects an answer of type "
         "{expected}, got {actual}; nothing was stored",
     ),
+    "checkpoint.resume_value_field": Msg(
+        zh="线程 {thread} 中节点 {node} 的中断 {interrupt}：字段 {path} 应为 {expected}，"
+        "实际是 {actual}：什么都没有保存",
+        en="interrupt {interrupt} of node {node} in thread {thread}: field {path} should be "
+        "{expected}, got {actual}; nothing was stored",
+    ),
+    "checkpoint.resume_value_field_missing": Msg(
+        zh="线程 {thread} 中节点 {node} 的中断 {interrupt}：缺少必需的字段 {path}（{expected}）："
+        "什么都没有保存",
+        en="interrupt {interrupt} of node {node} in thread {thread}: the required field {path} "
+        "({expected}) is missing; nothing was stored",
+    ),
     "checkpoint.ambiguous_resume": Msg(
         zh="线程 {thread} 有多个中断在等待回答：请用 resume({{id: 值, ...}}) 逐个回答（{ids}）",
         en="thread {thread} has several pending interrupts: answer them with "

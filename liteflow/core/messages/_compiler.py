@@ -17,6 +17,11 @@ MESSAGES: dict[str, Msg] = {
         "{hint}",
         "flow '{flow}': the route selector after node '{node}' can return '{key}', which is not "
         "one of its keys ({options}). {hint}"),
+    "check.unknown_entry_route_key": Msg(
+        "流程「{flow}」：START 处的 route 选择器可能返回「{key}」，但它不是 route 的键（{options}）。"
+        "{hint}",
+        "flow '{flow}': the route selector at START can return '{key}', which is not one of its "
+        "keys ({options}). {hint}"),
     # LF202 / LF203: structure
     "check.empty_flow": Msg("流程「{flow}」没有任何节点：用 `>>` 连线，或写 START >> 节点",
                             "flow '{flow}' has no nodes: wire them with `>>`, or write START >> "
