@@ -199,6 +199,16 @@ class _Process:
         return seconds, self.stderr()
 
 
+def _stopped_uncaught(script: _Process, last_line: str) -> None:
+    """Ctrl-C `script` once its node started: it stops at once, and an uncaught
+    KeyboardInterrupt ends Python by SIGINT with one traceback ending in `last_line`."""
+    seconds, err = script.interrupt()
+    assert seconds < PROMPT, err
+    assert script.proc.returncode == -signal.SIGINT, err
+    assert err.count("Traceback") == 1, err
+    assert err.splitlines()[-1] == last_line
+
+
 def _script(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "script.py"
     path.write_text(FLOWS + textwrap.dedent(body), encoding="utf-8")
@@ -212,24 +222,14 @@ def _script(tmp_path: Path, body: str) -> Path:
 def test_ctrl_c_stops_a_plain_script_at_once(tmp_path: Path, kind: str, loop: str) -> None:
     script = _Process(str(_script(tmp_path, "慢流程.run(q=1)\n")), KIND=kind,
                       LITEFLOW_EVENT_LOOP=loop)
-    seconds, err = script.interrupt()
-    assert seconds < PROMPT, err
-    # An uncaught KeyboardInterrupt ends Python by SIGINT; one Ctrl-C, one traceback.
-    assert script.proc.returncode == -signal.SIGINT, err
-    assert err.count("Traceback") == 1, err
-    assert err.splitlines()[-1] == (
-        "KeyboardInterrupt: Ctrl-C stopped flow 慢流程 in superstep 1: nothing of that "
-        "superstep was applied")
+    _stopped_uncaught(script, "KeyboardInterrupt: Ctrl-C stopped flow 慢流程 in superstep 1: "
+                      "nothing of that superstep was applied")
 
 
 def test_ctrl_c_stops_a_stream_at_once(tmp_path: Path) -> None:
     script = _Process(str(_script(tmp_path, "for event in 慢流程.stream(q=1):\n    pass\n")),
                       KIND="sync")
-    seconds, err = script.interrupt()
-    assert seconds < PROMPT, err
-    assert script.proc.returncode == -signal.SIGINT, err
-    assert err.count("Traceback") == 1, err
-    assert err.splitlines()[-1] == "KeyboardInterrupt"
+    _stopped_uncaught(script, "KeyboardInterrupt")
 
 
 def test_except_keyboard_interrupt_still_catches_it(tmp_path: Path) -> None:
@@ -561,11 +561,5 @@ def test_ctrl_c_stops_a_builder_graph_and_says_where(tmp_path: Path) -> None:
                       [Edge("准备", "阻塞"), Edge("准备", "旁边")], "准备")
         PregelEngine(graph, {"x": 0}).execute()
     '''), encoding="utf-8")
-    script = _Process(str(path))
-    seconds, err = script.interrupt()
-    assert seconds < PROMPT, err
-    assert script.proc.returncode == -signal.SIGINT, err
-    assert err.count("Traceback") == 1, err
-    assert err.splitlines()[-1] == (
-        "KeyboardInterrupt: Ctrl-C stopped flow 构建图 in superstep 2: nothing of that "
-        "superstep was applied")
+    _stopped_uncaught(_Process(str(path)), "KeyboardInterrupt: Ctrl-C stopped flow 构建图 in "
+                      "superstep 2: nothing of that superstep was applied")
